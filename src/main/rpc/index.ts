@@ -1,0 +1,4 @@
+export { dispatch } from './dispatch';
+export type { Handlers, DispatchOptions } from './dispatch';
+export { EventBus } from './event-bus';
+export type { EventListener } from './event-bus';

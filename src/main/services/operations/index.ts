@@ -1,0 +1,2 @@
+export { OperationManager, DEFAULT_LIMITS } from './operation-manager';
+export type { OperationContext, OperationSink, OperationLimits, StartOptions } from './operation-manager';

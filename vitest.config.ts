@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts', 'src/**/*.spec.tsx'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          // Real engine, real sshd: containers take seconds, not milliseconds.
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // One engine and two cores: files run one at a time so timings stay meaningful.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'keyring',
+          include: ['test/keyring/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+    ],
+  },
+});
