@@ -1,0 +1,4 @@
+# Services may wait on /.provisioning: it exists from just before supervisord starts until provisioning ends.
+touch /.provisioning
+supervisord -n -u root -c /etc/supervisor/supervisord.conf &
+supervisord_pid=$!

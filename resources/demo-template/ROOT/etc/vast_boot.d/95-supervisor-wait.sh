@@ -1,0 +1,2 @@
+rm -f /.provisioning
+wait "${supervisord_pid}"
