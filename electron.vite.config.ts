@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 const root = import.meta.dirname;
 
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
     build: {
+      externalizeDeps: true,
       rollupOptions: {
         // The CLI and the browser shell are plain Node: they share main's services but never load Electron.
         input: {
@@ -19,10 +19,12 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // The sandbox lets a preload require nothing but 'electron': every dependency is bundled in.
+      externalizeDeps: false,
       rollupOptions: {
         // A sandboxed preload must be one CommonJS file: it cannot require its own chunks.
         input: { index: resolve(root, 'src/preload/index.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },

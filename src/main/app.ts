@@ -1,0 +1,83 @@
+/**
+ * The composition root: configuration in, services built once, the contract's handlers out.
+ * Every shell (Electron, browser, CLI) calls createApp and nothing below it.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { DockerEndpointData } from '../shared/types';
+import { EventBus, type Handlers } from './rpc';
+import { OperationManager } from './services/operations';
+import { EngineMonitor, createDockerClient, resolveDockerEndpoint } from './services/docker';
+import { createEngineHandlers } from './handlers/engine';
+import { createOperationHandlers } from './handlers/operations';
+import { APP_VERSION } from './version';
+
+export interface AppConfig {
+  shell: 'electron' | 'browser' | 'cli';
+  /** Where the app keeps its state (history, ledger, keys, known hosts). */
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  home?: string;
+  /** Overrides endpoint resolution (tests). */
+  dockerEndpoint?: DockerEndpointData;
+  /** How often the engine is re-checked while it is down (ms). */
+  engineRetryMs?: number;
+}
+
+export interface App {
+  readonly version: string;
+  readonly dataDir: string;
+  readonly bus: EventBus;
+  readonly handlers: Handlers;
+  readonly operations: OperationManager;
+  readonly engine: EngineMonitor;
+  dispose(): Promise<void>;
+}
+
+export function defaultDataDir(env: Record<string, string | undefined>, home: string): string {
+  if (env.TSTUDIO_DATA_DIR) return env.TSTUDIO_DATA_DIR;
+  const base = env.XDG_DATA_HOME || join(home, '.local', 'share');
+  return join(base, 'template-studio');
+}
+
+export function createApp(config: AppConfig): App {
+  const env = config.env ?? process.env;
+  const home = config.home ?? homedir();
+  const dataDir = config.dataDir ?? defaultDataDir(env, home);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const bus = new EventBus();
+  const operations = new OperationManager({
+    event: (e) => bus.emit('operation:updated', e),
+    stateChanged: (s) => bus.emit('operation:stateChanged', s),
+  });
+
+  const endpoint = config.dockerEndpoint ?? resolveDockerEndpoint({ env, home, platform: process.platform });
+  const docker = createDockerClient(endpoint);
+  const engine = new EngineMonitor(docker, endpoint, {
+    unhealthyIntervalMs: config.engineRetryMs ?? 1000,
+    onChange: (status) => bus.emit('engine:statusChanged', status),
+  });
+  if (config.shell !== 'cli') engine.start();
+
+  const shell = config.shell === 'electron' ? 'electron' : 'browser';
+  const handlers: Handlers = {
+    'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform }),
+    ...createEngineHandlers(engine),
+    ...createOperationHandlers(operations),
+  };
+
+  return {
+    version: APP_VERSION,
+    dataDir,
+    bus,
+    handlers,
+    operations,
+    engine,
+    async dispose() {
+      engine.stop();
+      await operations.dispose();
+    },
+  };
+}

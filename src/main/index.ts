@@ -1,0 +1,93 @@
+/**
+ * The Electron shell: one window, hardened, talking to the composition root over IPC. Kept thin:
+ * everything testable lives in app.ts and the services, which run in plain Node.
+ */
+import { app as electronApp, BrowserWindow, Menu, ipcMain, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createApp, type App } from './app';
+import { callNames } from '../shared/contract';
+import { dispatch } from './rpc';
+import { CONTENT_SECURITY_POLICY } from './security';
+import { isOpenableExternally, secureWebPreferences } from './window-options';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+let core: App | null = null;
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    { role: 'fileMenu' },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: 'Template Studio on the web', enabled: false }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(dataDir: string): BrowserWindow {
+  const state = loadWindowState(dataDir);
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: 900,
+    minHeight: 560,
+    show: false,
+    title: 'Template Studio',
+    webPreferences: secureWebPreferences(join(here, '../preload/index.cjs')),
+  });
+  if (state.maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  win.on('close', () => {
+    const b = win.getNormalBounds();
+    saveWindowState(dataDir, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() });
+  });
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (isOpenableExternally(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(here, '../renderer/index.html'));
+  return win;
+}
+
+electronApp.enableSandbox();
+electronApp.whenReady().then(() => {
+  core = createApp({ shell: 'electron', dataDir: join(electronApp.getPath('userData'), 'data') });
+  const current = core;
+
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+
+  for (const name of callNames) {
+    ipcMain.handle(name, (_event, input: unknown) =>
+      dispatch(current.handlers, name, input, { onInternalError: (n, err) => console.error(`internal error in ${n}:`, err) }),
+    );
+  }
+  current.bus.subscribe((envelope) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(envelope.name, envelope.payload);
+  });
+
+  buildMenu();
+  createWindow(current.dataDir);
+  electronApp.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(current.dataDir);
+  });
+});
+
+electronApp.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') electronApp.quit();
+});
+electronApp.on('will-quit', () => {
+  void core?.dispose();
+});

@@ -1,0 +1,71 @@
+import { EmptyState } from '../components/EmptyState';
+
+export function TemplatesView() {
+  return (
+    <section className="view" aria-labelledby="templates-title">
+      <header className="view-header">
+        <h1 id="templates-title">Templates</h1>
+      </header>
+      <EmptyState title="No template folder open">
+        <p>
+          A template is an image folder: a Dockerfile, a <code>ROOT/</code> overlay and <code>templates/&lt;name&gt;/template.yml</code>.
+        </p>
+        <p>
+          Open one, or try the demo template that ships with the app: <code>tstudio run resources/demo-template --mode ssh</code>.
+        </p>
+      </EmptyState>
+    </section>
+  );
+}
+
+export function BuildsView() {
+  return (
+    <section className="view" aria-labelledby="builds-title">
+      <header className="view-header">
+        <h1 id="builds-title">Builds</h1>
+      </header>
+      <EmptyState title="No builds yet">
+        <p>Builds of your templates appear here with their steps and full logs, and stay after a restart.</p>
+      </EmptyState>
+    </section>
+  );
+}
+
+export function TunnelsView() {
+  return (
+    <section className="view" aria-labelledby="tunnels-title">
+      <header className="view-header">
+        <h1 id="tunnels-title">Tunnels</h1>
+      </header>
+      <EmptyState title="No tunnels open">
+        <p>Open a tunnel from a local run or a Vast instance to reach its web apps on 127.0.0.1.</p>
+      </EmptyState>
+    </section>
+  );
+}
+
+export function RunsView() {
+  return (
+    <section className="view" aria-labelledby="runs-title">
+      <header className="view-header">
+        <h1 id="runs-title">Local runs</h1>
+      </header>
+      <EmptyState title="Nothing running locally">
+        <p>Run a template on this machine exactly the way Vast launches it (SSH, Jupyter or args mode), then log in and watch its services.</p>
+      </EmptyState>
+    </section>
+  );
+}
+
+export function VastView() {
+  return (
+    <section className="view" aria-labelledby="vast-title">
+      <header className="view-header">
+        <h1 id="vast-title">Vast</h1>
+      </header>
+      <EmptyState title="No Vast account connected">
+        <p>Search offers, launch your templates and watch your instances. Without an API key the app uses its local sandbox, so you can try everything for free.</p>
+      </EmptyState>
+    </section>
+  );
+}
