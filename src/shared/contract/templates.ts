@@ -49,7 +49,7 @@ export const LintRule = z.object({
 
 const EntryIndex = z.number().int().nonnegative().default(0);
 const FilterCondition = z.union([
-  z.record(z.enum(['gte', 'gt', 'lte', 'lt', 'eq', 'neq', 'in', 'notin']), z.unknown()),
+  z.partialRecord(z.enum(['gte', 'gt', 'lte', 'lt', 'eq', 'neq', 'in', 'notin']), z.unknown()),
   z.number(),
   z.string(),
   z.boolean(),

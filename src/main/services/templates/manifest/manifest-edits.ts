@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { isMap, isScalar, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { AppError } from '../../../../shared/errors';
 import type { ManifestEdit as ManifestEditSchema } from '../../../../shared/contract/templates';
-import { serialisePortalConfig } from '../portal/portal-config';
+import { serialisePortalConfig } from '../portal/index';
 import { parseEnvFlags } from './env-flags';
 import { ManifestDocument } from './manifest-document';
 
