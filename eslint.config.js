@@ -4,12 +4,31 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const nodeBuiltins = [
-  'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'stream', 'events', 'url', 'util', 'tls', 'dns',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'crypto',
+  'stream',
+  'events',
+  'url',
+  'util',
+  'tls',
+  'dns',
 ];
 const noNodeInBrowser = {
   patterns: [
-    { group: ['node:*', ...nodeBuiltins], message: 'No Node modules here: reach the system through window.api.' },
-    { group: ['dockerode', 'ssh2', 'electron', 'ws'], message: 'The renderer and shared code never talk to Docker, SSH or Electron.' },
+    {
+      group: ['node:*', ...nodeBuiltins],
+      message: 'No Node modules here: reach the system through window.api.',
+    },
+    {
+      group: ['dockerode', 'ssh2', 'electron', 'ws'],
+      message: 'The renderer and shared code never talk to Docker, SSH or Electron.',
+    },
   ],
 };
 
@@ -44,12 +63,17 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Services are plain Node: Electron lives only in src/main/index.ts.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'Services are plain Node: Electron lives only in src/main/index.ts.',
+            },
+          ],
           patterns: [
             {
               // A service reaches another only through its public index.ts.
               regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index(\\.js)?$).+',
-              message: "Import another service through its index.ts, never its insides.",
+              message: 'Import another service through its index.ts, never its insides.',
             },
           ],
         },
@@ -59,7 +83,14 @@ export default tseslint.config(
   {
     files: ['src/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../main/*', 'dockerode', 'ssh2'], message: 'The preload knows only the contract.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../main/*', 'dockerode', 'ssh2'], message: 'The preload knows only the contract.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -2,7 +2,15 @@
  * The Electron shell: one window, hardened, talking to the composition root over IPC. Kept thin:
  * everything testable lives in app.ts and the services, which run in plain Node.
  */
-import { app as electronApp, BrowserWindow, Menu, ipcMain, session, shell, type MenuItemConstructorOptions } from 'electron';
+import {
+  app as electronApp,
+  BrowserWindow,
+  Menu,
+  ipcMain,
+  session,
+  shell,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createApp, type App } from './app';
@@ -44,7 +52,13 @@ function createWindow(dataDir: string): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.on('close', () => {
     const b = win.getNormalBounds();
-    saveWindowState(dataDir, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() });
+    saveWindowState(dataDir, {
+      x: b.x,
+      y: b.y,
+      width: b.width,
+      height: b.height,
+      maximized: win.isMaximized(),
+    });
   });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
@@ -66,12 +80,16 @@ electronApp.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },
+    });
   });
 
   for (const name of callNames) {
     ipcMain.handle(name, (_event, input: unknown) =>
-      dispatch(current.handlers, name, input, { onInternalError: (n, err) => console.error(`internal error in ${n}:`, err) }),
+      dispatch(current.handlers, name, input, {
+        onInternalError: (n, err) => console.error(`internal error in ${n}:`, err),
+      }),
     );
   }
   current.bus.subscribe((envelope) => {

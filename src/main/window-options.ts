@@ -25,7 +25,10 @@ export function secureWebPreferences(preloadPath: string) {
 export function isOpenableExternally(url: string): boolean {
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      (u.hostname === '127.0.0.1' || u.hostname === 'localhost')
+    );
   } catch {
     return false;
   }

@@ -25,8 +25,10 @@ export function buildPreloadApi(ipc: IpcLike): Record<string, unknown> {
     };
   }
   api.on = (name: EventName, listener: (payload: unknown) => void) => {
-    if (!isEventName(name)) throw { code: 'UNKNOWN_CALL', message: `There is no event named ${String(name)}.` };
-    if (typeof listener !== 'function') throw { code: 'VALIDATION', message: 'on() needs a listener function.' };
+    if (!isEventName(name))
+      throw { code: 'UNKNOWN_CALL', message: `There is no event named ${String(name)}.` };
+    if (typeof listener !== 'function')
+      throw { code: 'VALIDATION', message: 'on() needs a listener function.' };
     const wrapped = (_event: unknown, payload: unknown) => listener(payload);
     ipc.on(name, wrapped);
     return () => void ipc.removeListener(name, wrapped);

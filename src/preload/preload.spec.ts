@@ -34,7 +34,11 @@ describe('preload', () => {
   it('sends a call on the channel named by the contract and unwraps the result', async () => {
     invoke.mockResolvedValueOnce({ ok: true, value: { version: '1', shell: 'electron', platform: 'linux' } });
     const api = exposed.api as Record<string, (input: unknown) => Promise<unknown>>;
-    await expect(api['app:info']!({})).resolves.toEqual({ version: '1', shell: 'electron', platform: 'linux' });
+    await expect(api['app:info']!({})).resolves.toEqual({
+      version: '1',
+      shell: 'electron',
+      platform: 'linux',
+    });
     expect(invoke).toHaveBeenLastCalledWith('app:info', {});
   });
 

@@ -11,7 +11,8 @@ import { runServe } from './commands/serve';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is a number from 0 to 65535');
   return n;
 }
 
@@ -40,7 +41,10 @@ async function run(fn: (signal: AbortSignal) => Promise<number>): Promise<void> 
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name('tstudio').description('Template Studio: build, run and launch Vast.ai templates.').version(APP_VERSION, '-V, --version');
+  program
+    .name('tstudio')
+    .description('Template Studio: build, run and launch Vast.ai templates.')
+    .version(APP_VERSION, '-V, --version');
 
   program
     .command('doctor')

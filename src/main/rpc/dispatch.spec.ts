@@ -4,7 +4,9 @@ import { callNames } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
-  const base = Object.fromEntries(callNames.map((n) => [n, () => Promise.reject(new Error(`no handler for ${n}`))]));
+  const base = Object.fromEntries(
+    callNames.map((n) => [n, () => Promise.reject(new Error(`no handler for ${n}`))]),
+  );
   return { ...base, ...overrides } as Handlers;
 }
 
@@ -26,7 +28,10 @@ describe('dispatch', () => {
 
   it('passes an AppError through with its code', async () => {
     const h = handlers({ 'operations:cancel': () => Promise.reject(new AppError('NOT_FOUND', 'gone')) });
-    expect(await dispatch(h, 'operations:cancel', { id: 'x' })).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'gone' } });
+    expect(await dispatch(h, 'operations:cancel', { id: 'x' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'gone' },
+    });
   });
 
   it('turns a crash into INTERNAL and reports it', async () => {
@@ -47,7 +52,12 @@ describe('dispatch', () => {
   });
 
   it('returns the validated value on success', async () => {
-    const h = handlers({ 'app:info': () => ({ version: '1.0.0', shell: 'browser' as const, platform: 'linux' }) });
-    expect(await dispatch(h, 'app:info', undefined)).toEqual({ ok: true, value: { version: '1.0.0', shell: 'browser', platform: 'linux' } });
+    const h = handlers({
+      'app:info': () => ({ version: '1.0.0', shell: 'browser' as const, platform: 'linux' }),
+    });
+    expect(await dispatch(h, 'app:info', undefined)).toEqual({
+      ok: true,
+      value: { version: '1.0.0', shell: 'browser', platform: 'linux' },
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { calls, isCallName, type CallArgs, type CallName, type CallOutput, type Result } from '../../shared/contract';
+import {
+  calls,
+  isCallName,
+  type CallArgs,
+  type CallName,
+  type CallOutput,
+  type Result,
+} from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
 /** One handler per contract call; the only way main answers a renderer. */
@@ -23,7 +30,13 @@ export async function dispatch(
   options: DispatchOptions = {},
 ): Promise<Result<unknown>> {
   if (!isCallName(name)) {
-    return { ok: false, error: { code: 'UNKNOWN_CALL', message: `There is no call named ${JSON.stringify(String(name)).slice(0, 80)}.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'UNKNOWN_CALL',
+        message: `There is no call named ${JSON.stringify(String(name)).slice(0, 80)}.`,
+      },
+    };
   }
   const spec = calls[name];
   const parsed = spec.input.safeParse(rawInput ?? {});
@@ -33,7 +46,9 @@ export async function dispatch(
       error: {
         code: 'VALIDATION',
         message: `Invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
-        details: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+        details: {
+          issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+        },
       },
     };
   }
@@ -42,7 +57,10 @@ export async function dispatch(
     const value = await handler(parsed.data);
     const checked = spec.output.safeParse(value);
     if (!checked.success) {
-      const err = new AppError('INTERNAL', `The app produced an invalid reply for ${name}. Please report this.`);
+      const err = new AppError(
+        'INTERNAL',
+        `The app produced an invalid reply for ${name}. Please report this.`,
+      );
       options.onInternalError?.(name, checked.error);
       return { ok: false, error: err.toData() };
     }

@@ -64,7 +64,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     if (refusal) {
       log(`refused ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}: ${refusal.reason}`);
       res.writeHead(refusal.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(refusal.status === 401 ? 'Unauthorized: open the URL that `tstudio serve` printed (it carries the token).\n' : 'Forbidden.\n');
+      res.end(
+        refusal.status === 401
+          ? 'Unauthorized: open the URL that `tstudio serve` printed (it carries the token).\n'
+          : 'Forbidden.\n',
+      );
       return;
     }
     const url = new URL(req.url ?? '/', 'http://placeholder');
@@ -94,10 +98,13 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const refusal = path === '/ws' ? guard.check(req, true) : { status: 403 as const, reason: 'no such socket' };
+    const refusal =
+      path === '/ws' ? guard.check(req, true) : { status: 403 as const, reason: 'no such socket' };
     if (refusal) {
       log(`refused WebSocket: ${refusal.reason}`);
-      socket.end(`HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${refusal.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));

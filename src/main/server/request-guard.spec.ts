@@ -26,7 +26,9 @@ describe('RequestGuard', () => {
   const guard = new RequestGuard(token, '127.0.0.1', 4000);
   it('accepts the token in the query, a cookie or a bearer header', () => {
     expect(guard.check(req({ host: '127.0.0.1:4000' }, `/?token=${token}`), false)).toBeNull();
-    expect(guard.check(req({ host: '127.0.0.1:4000', cookie: `x=1; tstudio_token=${token}` }), false)).toBeNull();
+    expect(
+      guard.check(req({ host: '127.0.0.1:4000', cookie: `x=1; tstudio_token=${token}` }), false),
+    ).toBeNull();
     expect(guard.check(req({ host: 'localhost:4000', authorization: `Bearer ${token}` }), false)).toBeNull();
   });
   it('refuses a missing or wrong token with 401', () => {

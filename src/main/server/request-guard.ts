@@ -20,12 +20,16 @@ export class RequestGuard {
   ) {
     const names = new Set([host, '127.0.0.1', 'localhost']);
     if (host === '::1') names.add('[::1]');
-    this.allowedHosts = new Set([...names].map((n) => `${n.includes(':') && !n.startsWith('[') ? `[${n}]` : n}:${port}`));
+    this.allowedHosts = new Set(
+      [...names].map((n) => `${n.includes(':') && !n.startsWith('[') ? `[${n}]` : n}:${port}`),
+    );
   }
 
   checkHost(req: IncomingMessage): Refusal | null {
     const host = (req.headers.host ?? '').toLowerCase();
-    return this.allowedHosts.has(host) ? null : { status: 403, reason: 'Host header does not name this server' };
+    return this.allowedHosts.has(host)
+      ? null
+      : { status: 403, reason: 'Host header does not name this server' };
   }
 
   checkToken(req: IncomingMessage): Refusal | null {
@@ -33,7 +37,11 @@ export class RequestGuard {
     const fromQuery = url.searchParams.get('token');
     const fromCookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
     const fromHeader = bearer(req.headers.authorization);
-    if (tokenMatches(this.token, fromQuery) || tokenMatches(this.token, fromCookie) || tokenMatches(this.token, fromHeader)) {
+    if (
+      tokenMatches(this.token, fromQuery) ||
+      tokenMatches(this.token, fromCookie) ||
+      tokenMatches(this.token, fromHeader)
+    ) {
       return null;
     }
     return { status: 401, reason: 'missing or wrong token' };

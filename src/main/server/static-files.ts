@@ -15,7 +15,12 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves a file of the built renderer; never anything outside its folder. Returns false if absent. */
-export function serveStatic(root: string, pathname: string, res: ServerResponse, headers: Record<string, string>): boolean {
+export function serveStatic(
+  root: string,
+  pathname: string,
+  res: ServerResponse,
+  headers: Record<string, string>,
+): boolean {
   const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
   const file = join(root, relative === '' ? 'index.html' : relative);
   if (!file.startsWith(root + sep) && file !== root) return false;

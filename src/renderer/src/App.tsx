@@ -19,7 +19,9 @@ export function App() {
   const view = useNavStore((s) => s.view);
   const go = useNavStore((s) => s.go);
   const load = useEngineStore((s) => s.load);
-  const [connection, setConnection] = useState<'connecting' | 'open' | 'closed'>(isBrowserShell ? 'connecting' : 'open');
+  const [connection, setConnection] = useState<'connecting' | 'open' | 'closed'>(
+    isBrowserShell ? 'connecting' : 'open',
+  );
 
   useEffect(() => {
     onConnectionState((s) => {

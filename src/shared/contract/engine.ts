@@ -36,15 +36,36 @@ export const EngineFacts = z.object({
 
 /** The engine as the app last saw it: reachable with its facts, or unreachable with the reason. */
 export const EngineStatus = z.discriminatedUnion('reachable', [
-  z.object({ reachable: z.literal(true), endpoint: DockerEndpoint, facts: EngineFacts, checkedAt: z.number() }),
-  z.object({ reachable: z.literal(false), endpoint: DockerEndpoint, error: AppErrorShape, checkedAt: z.number() }),
+  z.object({
+    reachable: z.literal(true),
+    endpoint: DockerEndpoint,
+    facts: EngineFacts,
+    checkedAt: z.number(),
+  }),
+  z.object({
+    reachable: z.literal(false),
+    endpoint: DockerEndpoint,
+    error: AppErrorShape,
+    checkedAt: z.number(),
+  }),
 ]);
 
 export const engineCalls = {
-  'engine:status': call(NoInput, EngineStatus, 'The Docker engine in use: endpoint, version and counts, or why it cannot be reached.'),
-  'engine:refresh': call(NoInput, EngineStatus, 'Ask the engine again now instead of waiting for the next check.'),
+  'engine:status': call(
+    NoInput,
+    EngineStatus,
+    'The Docker engine in use: endpoint, version and counts, or why it cannot be reached.',
+  ),
+  'engine:refresh': call(
+    NoInput,
+    EngineStatus,
+    'Ask the engine again now instead of waiting for the next check.',
+  ),
 } as const;
 
 export const engineEvents = {
-  'engine:statusChanged': event(EngineStatus, 'The engine became reachable or unreachable, or its facts changed.'),
+  'engine:statusChanged': event(
+    EngineStatus,
+    'The engine became reachable or unreachable, or its facts changed.',
+  ),
 } as const;

@@ -13,7 +13,11 @@ export interface EventSpec<P extends z.ZodType = z.ZodType> {
   readonly summary: string;
 }
 
-export function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, summary: string): CallSpec<I, O> {
+export function call<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  summary: string,
+): CallSpec<I, O> {
   return { input, output, summary };
 }
 

@@ -36,7 +36,11 @@ export const OperationSummary = z.object({
 });
 
 export const operationCalls = {
-  'operations:list': call(z.object({ kind: z.string().optional() }).strict(), z.array(OperationSummary), 'Every operation main remembers, newest first.'),
+  'operations:list': call(
+    z.object({ kind: z.string().optional() }).strict(),
+    z.array(OperationSummary),
+    'Every operation main remembers, newest first.',
+  ),
   'operations:replay': call(
     z.object({ id: OperationId, afterSeq: z.number().int().nonnegative().default(0) }).strict(),
     z.object({
@@ -47,7 +51,11 @@ export const operationCalls = {
     }),
     'The events of one operation after a sequence number, from the replay buffer.',
   ),
-  'operations:cancel': call(z.object({ id: OperationId }).strict(), Done, 'Cancel an operation; its AbortSignal fires all the way down.'),
+  'operations:cancel': call(
+    z.object({ id: OperationId }).strict(),
+    Done,
+    'Cancel an operation; its AbortSignal fires all the way down.',
+  ),
 } as const;
 
 export const operationEvents = {

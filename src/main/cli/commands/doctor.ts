@@ -46,8 +46,17 @@ export async function collectDoctorReport(
   }
   const checks: DoctorCheck[] = [
     facts
-      ? { name: 'docker', ok: true, message: `Docker engine ${facts.version} (API ${facts.apiVersion}) at ${endpoint.url}` }
-      : { name: 'docker', ok: false, message: `No Docker engine at ${endpoint.url}.`, fix: error ?? undefined },
+      ? {
+          name: 'docker',
+          ok: true,
+          message: `Docker engine ${facts.version} (API ${facts.apiVersion}) at ${endpoint.url}`,
+        }
+      : {
+          name: 'docker',
+          ok: false,
+          message: `No Docker engine at ${endpoint.url}.`,
+          fix: error ?? undefined,
+        },
   ];
   if (facts) {
     checks.push(
@@ -98,7 +107,11 @@ export async function collectDoctorReport(
 function sshClientCheck(): DoctorCheck {
   try {
     execFileSync('ssh', ['-V'], { stdio: 'pipe', timeout: 3000 });
-    return { name: 'ssh', ok: true, message: 'The OpenSSH client is installed: copied SSH commands will work.' };
+    return {
+      name: 'ssh',
+      ok: true,
+      message: 'The OpenSSH client is installed: copied SSH commands will work.',
+    };
   } catch {
     return {
       name: 'ssh',
@@ -116,11 +129,15 @@ export async function runDoctor(options: { json?: boolean }, io: CliIo): Promise
   } else {
     const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
     io.stdout(`Template Studio ${report.version}\n`);
-    io.stdout(`Host: ${report.host.os} ${report.host.release} ${report.host.arch}, ${report.host.cpus} CPUs, ${gib(report.host.memoryBytes)}, Node ${report.host.node}\n`);
+    io.stdout(
+      `Host: ${report.host.os} ${report.host.release} ${report.host.arch}, ${report.host.cpus} CPUs, ${gib(report.host.memoryBytes)}, Node ${report.host.node}\n`,
+    );
     io.stdout(`Docker endpoint: ${report.docker.endpoint} (${report.docker.reason})\n`);
     if (report.docker.engine) {
       const e = report.docker.engine;
-      io.stdout(`Engine: ${e.version}, API ${e.apiVersion}, ${e.os} ${e.arch}, ${e.cpus} CPUs, ${gib(e.memoryBytes)}, ${e.images} images, ${e.containers} containers\n`);
+      io.stdout(
+        `Engine: ${e.version}, API ${e.apiVersion}, ${e.os} ${e.arch}, ${e.cpus} CPUs, ${gib(e.memoryBytes)}, ${e.images} images, ${e.containers} containers\n`,
+      );
     }
     for (const check of report.checks) {
       io.stdout(`${check.ok ? '✓' : '✗'} ${check.message}\n`);

@@ -29,7 +29,9 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   // The first line of output is the URL with its token; scripts and tests read it.
   io.stdout(`${shell.url}\n`);
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    io.stderr(`warning: listening on ${host}, not only this machine. Anyone who can reach it and has the token controls your Docker engine.\n`);
+    io.stderr(
+      `warning: listening on ${host}, not only this machine. Anyone who can reach it and has the token controls your Docker engine.\n`,
+    );
   }
   io.stderr('Template Studio is serving. Press Ctrl-C to stop.\n');
   await new Promise<void>((resolve) => {

@@ -11,10 +11,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
-function writeContext(configDir: string, name: string, host: string, folder = createHash('sha256').update(name).digest('hex')) {
+function writeContext(
+  configDir: string,
+  name: string,
+  host: string,
+  folder = createHash('sha256').update(name).digest('hex'),
+) {
   const dir = join(configDir, 'contexts', 'meta', folder);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+  writeFileSync(
+    join(dir, 'meta.json'),
+    JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+  );
 }
 function writeConfig(configDir: string, config: object) {
   mkdirSync(configDir, { recursive: true });
@@ -25,15 +33,23 @@ describe('resolveDockerEndpoint', () => {
   it('uses DOCKER_HOST first, over any context', () => {
     writeConfig(join(home, '.docker'), { currentContext: 'remote' });
     writeContext(join(home, '.docker'), 'remote', 'tcp://10.0.0.5:2376');
-    const e = resolveDockerEndpoint({ env: { DOCKER_HOST: 'unix:///tmp/other.sock' }, home, platform: 'linux' });
+    const e = resolveDockerEndpoint({
+      env: { DOCKER_HOST: 'unix:///tmp/other.sock' },
+      home,
+      platform: 'linux',
+    });
     expect(e).toMatchObject({ url: 'unix:///tmp/other.sock', source: 'DOCKER_HOST' });
   });
 
-  it("uses the current context of config.json, reading its endpoint from contexts/meta/<sha256(name)>", () => {
+  it('uses the current context of config.json, reading its endpoint from contexts/meta/<sha256(name)>', () => {
     writeConfig(join(home, '.docker'), { currentContext: 'colima' });
     writeContext(join(home, '.docker'), 'colima', `unix://${home}/.colima/docker.sock`);
     const e = resolveDockerEndpoint({ env: {}, home, platform: 'darwin' });
-    expect(e).toMatchObject({ url: `unix://${home}/.colima/docker.sock`, source: 'context', context: 'colima' });
+    expect(e).toMatchObject({
+      url: `unix://${home}/.colima/docker.sock`,
+      source: 'context',
+      context: 'colima',
+    });
   });
 
   it('lets DOCKER_CONTEXT override the current context', () => {
@@ -48,7 +64,9 @@ describe('resolveDockerEndpoint', () => {
     const cfg = join(home, 'elsewhere');
     writeConfig(cfg, { currentContext: 'x' });
     writeContext(cfg, 'x', 'tcp://127.0.0.1:2375');
-    expect(resolveDockerEndpoint({ env: { DOCKER_CONFIG: cfg }, home, platform: 'linux' }).url).toBe('tcp://127.0.0.1:2375');
+    expect(resolveDockerEndpoint({ env: { DOCKER_CONFIG: cfg }, home, platform: 'linux' }).url).toBe(
+      'tcp://127.0.0.1:2375',
+    );
   });
 
   it('finds a context stored under an unexpected folder name by its Name', () => {
@@ -59,12 +77,15 @@ describe('resolveDockerEndpoint', () => {
 
   it('treats the "default" context and a missing context as the platform default', () => {
     writeConfig(join(home, '.docker'), { currentContext: 'default' });
-    expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux' })).toMatchObject({ url: 'unix:///var/run/docker.sock', source: 'default' });
+    expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux' })).toMatchObject({
+      url: 'unix:///var/run/docker.sock',
+      source: 'default',
+    });
     writeConfig(join(home, '.docker'), { currentContext: 'gone' });
     expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux' }).source).toBe('default');
   });
 
-  it("survives a broken config.json", () => {
+  it('survives a broken config.json', () => {
     mkdirSync(join(home, '.docker'), { recursive: true });
     writeFileSync(join(home, '.docker', 'config.json'), '{ not json');
     expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux' }).source).toBe('default');
@@ -77,20 +98,37 @@ describe('resolveDockerEndpoint', () => {
   });
 
   it('falls back to /var/run/docker.sock on Linux and the named pipe on Windows', () => {
-    expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux', exists: () => false }).url).toBe('unix:///var/run/docker.sock');
-    expect(resolveDockerEndpoint({ env: {}, home, platform: 'win32', exists: () => false }).url).toBe('npipe:////./pipe/docker_engine');
+    expect(resolveDockerEndpoint({ env: {}, home, platform: 'linux', exists: () => false }).url).toBe(
+      'unix:///var/run/docker.sock',
+    );
+    expect(resolveDockerEndpoint({ env: {}, home, platform: 'win32', exists: () => false }).url).toBe(
+      'npipe:////./pipe/docker_engine',
+    );
   });
 
   it('ignores an empty DOCKER_HOST', () => {
-    expect(resolveDockerEndpoint({ env: { DOCKER_HOST: '  ' }, home, platform: 'linux', exists: () => false }).source).toBe('default');
+    expect(
+      resolveDockerEndpoint({ env: { DOCKER_HOST: '  ' }, home, platform: 'linux', exists: () => false })
+        .source,
+    ).toBe('default');
   });
 });
 
 describe('dockerodeOptions', () => {
   it('maps each URL form to dockerode options', () => {
     expect(dockerodeOptions('unix:///var/run/docker.sock')).toEqual({ socketPath: '/var/run/docker.sock' });
-    expect(dockerodeOptions('tcp://127.0.0.1:2375')).toEqual({ host: '127.0.0.1', port: 2375, protocol: 'http' });
-    expect(dockerodeOptions('tcp://127.0.0.1:2376')).toEqual({ host: '127.0.0.1', port: 2376, protocol: 'https' });
-    expect(dockerodeOptions('npipe:////./pipe/docker_engine')).toEqual({ socketPath: '\\\\.\\pipe\\docker_engine' });
+    expect(dockerodeOptions('tcp://127.0.0.1:2375')).toEqual({
+      host: '127.0.0.1',
+      port: 2375,
+      protocol: 'http',
+    });
+    expect(dockerodeOptions('tcp://127.0.0.1:2376')).toEqual({
+      host: '127.0.0.1',
+      port: 2376,
+      protocol: 'https',
+    });
+    expect(dockerodeOptions('npipe:////./pipe/docker_engine')).toEqual({
+      socketPath: '\\\\.\\pipe\\docker_engine',
+    });
   });
 });

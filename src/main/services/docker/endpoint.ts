@@ -20,11 +20,17 @@ export interface EndpointEnvironment {
 export function resolveDockerEndpoint(environment: EndpointEnvironment): DockerEndpointData {
   const { env, home, platform } = environment;
   const exists = environment.exists ?? existsSync;
-  const configDir = env.DOCKER_CONFIG && env.DOCKER_CONFIG.length > 0 ? env.DOCKER_CONFIG : join(home, '.docker');
+  const configDir =
+    env.DOCKER_CONFIG && env.DOCKER_CONFIG.length > 0 ? env.DOCKER_CONFIG : join(home, '.docker');
 
   const dockerHost = env.DOCKER_HOST?.trim();
   if (dockerHost) {
-    return { url: dockerHost, source: 'DOCKER_HOST', context: null, reason: 'DOCKER_HOST is set in the environment.' };
+    return {
+      url: dockerHost,
+      source: 'DOCKER_HOST',
+      context: null,
+      reason: 'DOCKER_HOST is set in the environment.',
+    };
   }
 
   const contextName = env.DOCKER_CONTEXT?.trim() || readCurrentContext(configDir);
@@ -32,25 +38,49 @@ export function resolveDockerEndpoint(environment: EndpointEnvironment): DockerE
     const host = readContextHost(configDir, contextName);
     if (host) {
       const origin = env.DOCKER_CONTEXT?.trim() ? 'DOCKER_CONTEXT selects' : 'the current docker context is';
-      return { url: host, source: 'context', context: contextName, reason: `${origin} "${contextName}" (${join(configDir, 'contexts', 'meta')}).` };
+      return {
+        url: host,
+        source: 'context',
+        context: contextName,
+        reason: `${origin} "${contextName}" (${join(configDir, 'contexts', 'meta')}).`,
+      };
     }
   }
 
   if (platform === 'win32') {
-    return { url: 'npipe:////./pipe/docker_engine', source: 'default', context: null, reason: 'The Windows default named pipe.' };
+    return {
+      url: 'npipe:////./pipe/docker_engine',
+      source: 'default',
+      context: null,
+      reason: 'The Windows default named pipe.',
+    };
   }
   // Docker Desktop puts its socket in the user's home; the system socket is the Linux default.
   const desktopSocket = join(home, '.docker', 'run', 'docker.sock');
   if (exists(desktopSocket)) {
-    return { url: `unix://${desktopSocket}`, source: 'default', context: null, reason: "Docker Desktop's socket in your home folder." };
+    return {
+      url: `unix://${desktopSocket}`,
+      source: 'default',
+      context: null,
+      reason: "Docker Desktop's socket in your home folder.",
+    };
   }
-  return { url: 'unix:///var/run/docker.sock', source: 'default', context: null, reason: 'The system default socket.' };
+  return {
+    url: 'unix:///var/run/docker.sock',
+    source: 'default',
+    context: null,
+    reason: 'The system default socket.',
+  };
 }
 
 function readCurrentContext(configDir: string): string | null {
   try {
-    const config = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { currentContext?: unknown };
-    return typeof config.currentContext === 'string' && config.currentContext.length > 0 ? config.currentContext : null;
+    const config = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as {
+      currentContext?: unknown;
+    };
+    return typeof config.currentContext === 'string' && config.currentContext.length > 0
+      ? config.currentContext
+      : null;
   } catch {
     return null;
   }
@@ -82,10 +112,16 @@ function readContextHost(configDir: string, name: string): string | null {
 }
 
 /** dockerode's connection options for an endpoint URL. */
-export function dockerodeOptions(url: string): { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' } {
+export function dockerodeOptions(
+  url: string,
+): { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' } {
   if (url.startsWith('unix://')) return { socketPath: url.slice('unix://'.length) };
   if (url.startsWith('npipe://')) return { socketPath: url.slice('npipe://'.length).replace(/\//g, '\\') };
   const parsed = new URL(url.replace(/^tcp:/, 'http:'));
   const tls = url.startsWith('https:') || parsed.port === '2376';
-  return { host: parsed.hostname, port: Number(parsed.port || (tls ? 2376 : 2375)), protocol: tls ? 'https' : 'http' };
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || (tls ? 2376 : 2375)),
+    protocol: tls ? 'https' : 'http',
+  };
 }

@@ -58,7 +58,12 @@ export class EngineMonitor {
       const facts = await readEngineFacts(this.docker, this.endpoint);
       next = { reachable: true, endpoint: this.endpoint, facts, checkedAt: Date.now() };
     } catch (err) {
-      next = { reachable: false, endpoint: this.endpoint, error: AppError.from(err).toData(), checkedAt: Date.now() };
+      next = {
+        reachable: false,
+        endpoint: this.endpoint,
+        error: AppError.from(err).toData(),
+        checkedAt: Date.now(),
+      };
     }
     const changed = !this.status || fingerprint(this.status) !== fingerprint(next);
     this.status = next;

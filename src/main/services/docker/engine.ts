@@ -8,7 +8,11 @@ export function createDockerClient(endpoint: DockerEndpointData): Docker {
 }
 
 /** Reads the engine's facts; throws AppError('DOCKER_UNAVAILABLE') with a fix when it can't. */
-export async function readEngineFacts(docker: Docker, endpoint: DockerEndpointData, timeoutMs = 5000): Promise<EngineFactsData> {
+export async function readEngineFacts(
+  docker: Docker,
+  endpoint: DockerEndpointData,
+  timeoutMs = 5000,
+): Promise<EngineFactsData> {
   try {
     const [version, info] = await withTimeout(Promise.all([docker.version(), docker.info()]), timeoutMs);
     const runtimes = (info as { Runtimes?: Record<string, unknown> }).Runtimes ?? {};
@@ -37,10 +41,14 @@ export async function readEngineFacts(docker: Docker, endpoint: DockerEndpointDa
 
 export function unreachable(endpoint: DockerEndpointData, err: unknown): AppError {
   const cause = err instanceof Error ? err.message : String(err);
-  return new AppError('DOCKER_UNAVAILABLE', `Cannot reach the Docker engine at ${endpoint.url} (${cause}). ${fixHint(endpoint)}`, {
-    endpoint: endpoint.url,
-    source: endpoint.source,
-  });
+  return new AppError(
+    'DOCKER_UNAVAILABLE',
+    `Cannot reach the Docker engine at ${endpoint.url} (${cause}). ${fixHint(endpoint)}`,
+    {
+      endpoint: endpoint.url,
+      source: endpoint.source,
+    },
+  );
 }
 
 function fixHint(endpoint: DockerEndpointData): string {

@@ -162,7 +162,12 @@ describe('OperationManager', () => {
       ids.push(id);
       await done;
     }
-    expect(ops.list().map((s) => s.id).sort()).toEqual(ids.slice(2).sort());
+    expect(
+      ops
+        .list()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual(ids.slice(2).sort());
     expect(() => ops.replay(ids[0]!)).toThrow(/No operation/);
   });
 });

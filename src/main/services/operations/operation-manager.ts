@@ -117,7 +117,9 @@ export class OperationManager {
         this.finish(entry, 'succeeded', null, result);
         return result;
       } catch (err) {
-        const appError = controller.signal.aborted ? new AppError('CANCELLED', 'Cancelled.') : AppError.from(err);
+        const appError = controller.signal.aborted
+          ? new AppError('CANCELLED', 'Cancelled.')
+          : AppError.from(err);
         this.finish(entry, appError.code === 'CANCELLED' ? 'cancelled' : 'failed', appError.toData());
         throw appError;
       }
@@ -141,7 +143,10 @@ export class OperationManager {
       .map((s) => ({ ...s }));
   }
 
-  replay(id: string, afterSeq = 0): { summary: OperationSummaryData; events: OperationEventData[]; truncated: boolean } {
+  replay(
+    id: string,
+    afterSeq = 0,
+  ): { summary: OperationSummaryData; events: OperationEventData[]; truncated: boolean } {
     const entry = this.get(id);
     this.flushLog(entry);
     const events = entry.events.filter((e) => e.seq > afterSeq);
@@ -195,11 +200,20 @@ export class OperationManager {
   }
 
   private push(entry: Entry, type: string, data: unknown): void {
-    const event: OperationEventData = { opId: entry.summary.id, seq: entry.summary.lastSeq + 1, at: Date.now(), type, data };
+    const event: OperationEventData = {
+      opId: entry.summary.id,
+      seq: entry.summary.lastSeq + 1,
+      at: Date.now(),
+      type,
+      data,
+    };
     entry.summary.lastSeq = event.seq;
     entry.events.push(event);
     entry.bytes += approximateSize(data);
-    while (entry.events.length > this.limits.maxEvents || (entry.bytes > this.limits.maxBytes && entry.events.length > 1)) {
+    while (
+      entry.events.length > this.limits.maxEvents ||
+      (entry.bytes > this.limits.maxBytes && entry.events.length > 1)
+    ) {
       const dropped = entry.events.shift();
       if (dropped) entry.bytes -= approximateSize(dropped.data);
       entry.truncated = true;
@@ -207,7 +221,12 @@ export class OperationManager {
     this.sink.event(event);
   }
 
-  private finish(entry: Entry, state: 'succeeded' | 'failed' | 'cancelled', error: AppErrorData | null, result?: unknown): void {
+  private finish(
+    entry: Entry,
+    state: 'succeeded' | 'failed' | 'cancelled',
+    error: AppErrorData | null,
+    result?: unknown,
+  ): void {
     this.flushLog(entry);
     entry.summary.state = state;
     entry.summary.endedAt = Date.now();
@@ -230,7 +249,12 @@ export class OperationManager {
 }
 
 function approximateSize(data: unknown): number {
-  if (data && typeof data === 'object' && 'text' in data && typeof (data as { text: unknown }).text === 'string') {
+  if (
+    data &&
+    typeof data === 'object' &&
+    'text' in data &&
+    typeof (data as { text: unknown }).text === 'string'
+  ) {
     return (data as { text: string }).text.length + 32;
   }
   try {

@@ -16,7 +16,10 @@ export function onConnectionState(listener: (s: ConnectionState) => void): void 
 
 /** The one API the views use: the preload's in Electron, the WebSocket bridge in a browser. */
 export const api: Api =
-  window.api ?? createWsApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, (s) => connectionListener?.(s));
+  window.api ??
+  createWsApi(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, (s) =>
+    connectionListener?.(s),
+  );
 
 /** A caught rejection as an AppError, whichever bridge produced it. */
 export function asAppError(err: unknown): AppError {

@@ -45,7 +45,12 @@ export function createWsApi(url: string, onState?: (s: ConnectionState) => void)
         pending.delete(m.id);
         const result = m.result as Result<unknown>;
         if (result && typeof result === 'object' && 'ok' in result && result.ok) p.resolve(result.value);
-        else p.reject(result && typeof result === 'object' && 'error' in result ? result.error : { code: 'INTERNAL', message: 'Malformed reply.' });
+        else
+          p.reject(
+            result && typeof result === 'object' && 'error' in result
+              ? result.error
+              : { code: 'INTERNAL', message: 'Malformed reply.' },
+          );
       } else if (m.t === 'event') {
         for (const l of listeners.get(m.name) ?? []) l(m.payload);
       } else {
@@ -55,7 +60,10 @@ export function createWsApi(url: string, onState?: (s: ConnectionState) => void)
     ws.onclose = () => {
       onState?.('closed');
       for (const [id, p] of pending) {
-        p.reject({ code: 'INTERNAL', message: 'The connection to Template Studio was lost. It is reconnecting; try again.' });
+        p.reject({
+          code: 'INTERNAL',
+          message: 'The connection to Template Studio was lost. It is reconnecting; try again.',
+        });
         pending.delete(id);
       }
       setTimeout(connect, backoff);
@@ -76,7 +84,8 @@ export function createWsApi(url: string, onState?: (s: ConnectionState) => void)
       });
   }
   api.on = (name: EventName, listener: (payload: unknown) => void) => {
-    if (!isEventName(name)) throw { code: 'UNKNOWN_CALL', message: `There is no event named ${String(name)}.` };
+    if (!isEventName(name))
+      throw { code: 'UNKNOWN_CALL', message: `There is no event named ${String(name)}.` };
     let set = listeners.get(name);
     if (!set) listeners.set(name, (set = new Set()));
     set.add(listener);

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 
 /** What a view shows when there is nothing yet: what this place is for and the first thing to do. */
-export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="empty-state" role="status">
       <h2>{title}</h2>

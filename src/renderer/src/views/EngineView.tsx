@@ -42,7 +42,9 @@ export function EngineView() {
             <div className="banner banner-error" role="alert" data-testid="engine-error">
               <strong>The Docker engine cannot be reached.</strong>
               <p>{status.error.message}</p>
-              <p className="muted">This view checks again every second and recovers by itself when the engine answers.</p>
+              <p className="muted">
+                This view checks again every second and recovers by itself when the engine answers.
+              </p>
             </div>
           )}
         </>
@@ -90,7 +92,9 @@ function EngineFacts({ facts }: { facts: EngineFactsData }) {
       </div>
       <ul className="capabilities">
         <li className={facts.buildkit ? 'ok' : 'warn'}>
-          {facts.buildkit ? 'BuildKit available: builds show steps and cache hits.' : 'No BuildKit: builds use the classic builder.'}
+          {facts.buildkit
+            ? 'BuildKit available: builds show steps and cache hits.'
+            : 'No BuildKit: builds use the classic builder.'}
         </li>
         <li className={facts.nvidiaRuntime ? 'ok' : 'warn'}>
           {facts.nvidiaRuntime

@@ -8,10 +8,12 @@ export function TemplatesView() {
       </header>
       <EmptyState title="No template folder open">
         <p>
-          A template is an image folder: a Dockerfile, a <code>ROOT/</code> overlay and <code>templates/&lt;name&gt;/template.yml</code>.
+          A template is an image folder: a Dockerfile, a <code>ROOT/</code> overlay and{' '}
+          <code>templates/&lt;name&gt;/template.yml</code>.
         </p>
         <p>
-          Open one, or try the demo template that ships with the app: <code>tstudio run resources/demo-template --mode ssh</code>.
+          Open one, or try the demo template that ships with the app:{' '}
+          <code>tstudio run resources/demo-template --mode ssh</code>.
         </p>
       </EmptyState>
     </section>
@@ -51,7 +53,10 @@ export function RunsView() {
         <h1 id="runs-title">Local runs</h1>
       </header>
       <EmptyState title="Nothing running locally">
-        <p>Run a template on this machine exactly the way Vast launches it (SSH, Jupyter or args mode), then log in and watch its services.</p>
+        <p>
+          Run a template on this machine exactly the way Vast launches it (SSH, Jupyter or args mode), then
+          log in and watch its services.
+        </p>
       </EmptyState>
     </section>
   );
@@ -64,7 +69,10 @@ export function VastView() {
         <h1 id="vast-title">Vast</h1>
       </header>
       <EmptyState title="No Vast account connected">
-        <p>Search offers, launch your templates and watch your instances. Without an API key the app uses its local sandbox, so you can try everything for free.</p>
+        <p>
+          Search offers, launch your templates and watch your instances. Without an API key the app uses its
+          local sandbox, so you can try everything for free.
+        </p>
       </EmptyState>
     </section>
   );
