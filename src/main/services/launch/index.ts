@@ -1,0 +1,28 @@
+export { LocalRunService, demuxBuffer } from './local-run-service';
+export type {
+  LocalRunServiceOptions,
+  RunStartOptions,
+  RunReady,
+  RunLimits,
+  ProgressReporter,
+} from './local-run-service';
+export type { RunInfo, RunSsh, RunState } from './run-labels';
+export { LABELS as RUN_LABELS, RUN_LABEL } from './run-labels';
+export type { RunMode } from './run-mode';
+export { RUN_MODES, portsOpenedByMode } from './run-mode';
+export { buildVastEnv, stripJupyterFromPortalConfig } from './vast-env';
+export {
+  parsePortSpec,
+  planPorts,
+  portEnv,
+  portMap,
+  dockerPortConfig,
+  IDENTITY_PORT_FLOOR,
+} from './port-plan';
+export type { PortRequest, PlannedPort } from './port-plan';
+export { pickFreePort, isTcpPortFree } from './free-port';
+export { resolveSource, readTemplateFile, parseTemplateEnv, normalizeImageRef } from './template-source';
+export type { ResolvedSource, TemplateSpec } from './template-source';
+export { buildImageFromFolder } from './image-build';
+export { findLaunchScriptsDir } from './launch-scripts';
+export { waitForSshLogin } from './ssh-handshake';

@@ -1,0 +1,736 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import { AppError } from '../../../shared/errors';
+import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
+import { buildImageFromFolder } from './image-build';
+import { findLaunchScriptsDir, launchArchive, LAUNCH_SCRIPT_IN_CONTAINER } from './launch-scripts';
+import { dockerPortConfig, parsePortSpec, planPorts, portEnv, portMap, type PortRequest } from './port-plan';
+import { isTcpPortFree, pickFreePort } from './free-port';
+import { LABELS, parsePortsLabel, runModeOf, runStateOf, RUN_LABEL, type RunInfo } from './run-labels';
+import { portsOpenedByMode, type RunMode } from './run-mode';
+import { waitForSshLogin } from './ssh-handshake';
+import { resolveSource, type ResolvedSource } from './template-source';
+import { buildVastEnv, envList } from './vast-env';
+
+/** What long work reports through; an OperationContext fits it. */
+export interface ProgressReporter {
+  readonly signal: AbortSignal;
+  log(text: string): void;
+  emit(type: string, data: unknown): void;
+}
+
+export interface RunLimits {
+  /** CPUs, fractional allowed (like an instance's cpu_cores). */
+  cpus?: number;
+  memoryBytes?: number;
+  /** /dev/shm size; Docker's 64 MB default starves PyTorch data loaders. */
+  shmBytes?: number;
+  /** Disk size; applied only where the storage driver supports a per-container size. */
+  diskGb?: number;
+}
+
+export interface RunStartOptions {
+  /** A template folder or an image reference. */
+  source: string;
+  mode: RunMode;
+  /** templates/<name> to use when the folder holds several. */
+  template?: string;
+  /** args mode: replaces the image's CMD (Vast's args_str). */
+  args?: string[];
+  /** Extra variables, applied last (like account-level env on Vast). */
+  env?: Record<string, string>;
+  /** Extra ports to request (`8000`, `9000/udp`, `70000`). */
+  ports?: string[];
+  /** Fixed host ports: `{"8000/tcp": 8000}`. Others are chosen free. */
+  hostPorts?: Record<string, number>;
+  limits?: RunLimits;
+  /** `if-missing` (default): build a template's image only when the engine lacks it. */
+  build?: 'if-missing' | 'always' | 'never';
+  /** Build (and run) under this tag instead of the template's image:tag (smoke uses a throwaway tag). */
+  buildTag?: string;
+  readyTimeoutMs?: number;
+  /** Marks a run its creator removes (smoke); left behind only if the creator died. */
+  ephemeral?: boolean;
+}
+
+export interface RunReady {
+  run: RunInfo;
+  /** From "create" to ready (SSH login works and /.provisioning is gone). */
+  readyMs: number;
+  /** Time spent building the image first, if it was built. */
+  buildMs: number | null;
+  warnings: string[];
+}
+
+export interface LocalRunServiceOptions {
+  /** Where the service keeps what labels cannot hold (ready times). */
+  dataDir: string;
+  /** The app's public key line, put into authorized_keys and SSH_PUBLIC_KEY. */
+  sshPublicKey: string;
+  /** The app's private key file, for `ssh -i` and the readiness handshake. */
+  identityFile: string;
+  /** resources/launch; found automatically when omitted. */
+  launchScriptsDir?: string;
+  /** Added to every container and built image (tests add tstudio.test=1). */
+  labels?: Record<string, string>;
+}
+
+const SSHD_PATHS = ['/usr/sbin/sshd', '/usr/bin/sshd', '/sbin/sshd', '/usr/local/sbin/sshd'];
+const JUPYTER_PATHS = [
+  '/usr/bin/jupyter',
+  '/usr/local/bin/jupyter',
+  '/opt/instance-tools/bin/jupyter',
+  '/venv/main/bin/jupyter',
+  '/opt/conda/bin/jupyter',
+];
+
+/*
+ * Ready means /.provisioning is gone. A base-image boot (it has /etc/vast_boot.d) touches /.provisioning
+ * just before supervisord creates its socket, so until a socket newer than this start exists the
+ * marker may simply not be there yet. $1 is the container's start time in epoch seconds.
+ */
+const PROVISIONING_DONE_SCRIPT = [
+  '[ -e /.provisioning ] && exit 1',
+  '[ -d /etc/vast_boot.d ] || exit 0',
+  '[ -S /var/run/supervisor.sock ] || exit 1',
+  '[ "$(stat -c %Y /var/run/supervisor.sock)" -ge "$1" ] || exit 1',
+  'exit 0',
+].join('\n');
+
+/** Local runs that mimic how Vast launches an instance (ssh, jupyter, args), on the local engine. */
+export class LocalRunService {
+  private readonly launchScriptsDir: string;
+  private readonly extraLabels: Record<string, string>;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly options: LocalRunServiceOptions,
+  ) {
+    this.launchScriptsDir = options.launchScriptsDir ?? findLaunchScriptsDir();
+    this.extraLabels = options.labels ?? {};
+  }
+
+  /** Resolves, builds if needed, checks, creates, starts and waits until ready. */
+  async start(opts: RunStartOptions, progress?: ProgressReporter): Promise<RunReady> {
+    const signal = progress?.signal ?? new AbortController().signal;
+    const say = (text: string) => progress?.log(`${text}\n`);
+    const warnings: string[] = [];
+    const warn = (text: string) => {
+      warnings.push(text);
+      progress?.emit('warning', { message: text });
+      say(`warning: ${text}`);
+    };
+
+    progress?.emit('step', { step: 'resolve' });
+    const source = await resolveSource(opts.source, { template: opts.template });
+    const imageRef = opts.buildTag ?? source.imageRef;
+    const buildMs = await this.ensureImage(source, imageRef, opts.build ?? 'if-missing', signal, progress);
+    const image = await this.inspectImage(imageRef, source);
+    signal.throwIfAborted();
+
+    progress?.emit('step', { step: 'check' });
+    const info = (await this.docker.info()) as {
+      Runtimes?: Record<string, unknown>;
+      Driver?: string;
+      DriverStatus?: [string, string][];
+    };
+    const gpu = await this.gpuPlan(info, warn);
+    const storageOpt = this.diskPlan(info, opts.limits?.diskGb, warn);
+
+    const requests: PortRequest[] = portsOpenedByMode(opts.mode).map((p) => ({
+      containerPort: p,
+      protocol: 'tcp' as const,
+    }));
+    requests.push(...(source.template?.ports ?? []));
+    // Vast auto-requests the image's EXPOSE ports.
+    for (const key of Object.keys(image.Config?.ExposedPorts ?? {})) requests.push(parsePortSpec(key));
+    for (const p of opts.ports ?? []) requests.push(parsePortSpec(p));
+    for (const [key, hostPort] of Object.entries(opts.hostPorts ?? {})) {
+      if (!(await isTcpPortFree(hostPort))) {
+        throw new AppError(
+          'CONFLICT',
+          `Host port ${hostPort} (for ${key}) is already in use on 127.0.0.1. Stop what listens there, or let the app choose a free port.`,
+          { port: hostPort },
+        );
+      }
+    }
+    const planned = await planPorts(requests, pickFreePort, opts.hostPorts ?? {});
+
+    const instanceId = randomInt(1_000_000, 99_999_999);
+    const { env, warnings: envWarnings } = buildVastEnv({
+      mode: opts.mode,
+      instanceId,
+      containerApiKey: randomBytes(32).toString('hex'),
+      gpuCount: gpu.count,
+      sshPublicKey: this.options.sshPublicKey.trim(),
+      jupyterToken: randomBytes(32).toString('hex'),
+      openButtonToken: randomBytes(32).toString('hex'),
+      portEnv: portEnv(planned),
+      templateEnv: source.template?.env ?? {},
+      userEnv: opts.env,
+    });
+    envWarnings.forEach(warn);
+    if (opts.mode === 'args' && source.template?.onstart) {
+      say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
+    }
+
+    const ports = portMap(planned);
+    const labels: Record<string, string> = {
+      ...this.extraLabels,
+      [RUN_LABEL]: '1',
+      [LABELS.mode]: opts.mode,
+      [LABELS.source]: source.source,
+      [LABELS.template]: source.templateName ?? '',
+      [LABELS.image]: imageRef,
+      [LABELS.instanceId]: String(instanceId),
+      [LABELS.ports]: JSON.stringify(ports),
+      [LABELS.identityFile]: this.options.identityFile,
+      [LABELS.cpuOnly]: gpu.count === 0 ? '1' : '0',
+      ...(opts.ephemeral ? { [LABELS.ephemeral]: '1' } : {}),
+    };
+    const { ExposedPorts, PortBindings } = dockerPortConfig(planned);
+    const launched = opts.mode !== 'args';
+    const createOptions: Docker.ContainerCreateOptions = {
+      name: `tstudio-run-${instanceId}`,
+      Image: imageRef,
+      Env: envList(env),
+      Labels: labels,
+      ExposedPorts,
+      // ssh/jupyter: Vast replaces the ENTRYPOINT with its /.launch. args: the image's own, with args as CMD.
+      ...(launched
+        ? { Entrypoint: ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER], Cmd: [opts.mode] }
+        : opts.args && opts.args.length > 0
+          ? { Cmd: opts.args }
+          : {}),
+      HostConfig: {
+        PortBindings,
+        ...(opts.limits?.cpus ? { NanoCpus: Math.round(opts.limits.cpus * 1e9) } : {}),
+        ...(opts.limits?.memoryBytes ? { Memory: opts.limits.memoryBytes } : {}),
+        ...(opts.limits?.shmBytes ? { ShmSize: opts.limits.shmBytes } : {}),
+        ...(storageOpt ? { StorageOpt: storageOpt } : {}),
+        ...(gpu.deviceRequests ? { DeviceRequests: gpu.deviceRequests } : {}),
+      },
+    };
+
+    progress?.emit('step', { step: 'create' });
+    const createdAt = Date.now();
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(createOptions);
+    } catch (err) {
+      throw dockerError(err, `create a container from ${imageRef}`);
+    }
+    try {
+      if (launched) {
+        await this.checkLaunchable(container, opts.mode, imageRef, warn);
+        await container.putArchive(
+          await launchArchive(this.launchScriptsDir, source.template?.onstart ?? ''),
+          { path: '/' },
+        );
+      }
+      signal.throwIfAborted();
+      progress?.emit('step', { step: 'start' });
+      try {
+        await container.start();
+      } catch (err) {
+        throw dockerError(err, `start the container from ${imageRef}`);
+      }
+      say(`Started ${container.id.slice(0, 12)} (${opts.mode} mode, C.${instanceId}); waiting until ready.`);
+      progress?.emit('step', { step: 'wait' });
+      await this.waitUntilReady(container.id, {
+        timeoutMs: opts.readyTimeoutMs ?? 180_000,
+        signal,
+        progress,
+      });
+    } catch (err) {
+      if (signal.aborted || !(err instanceof AppError && err.code === 'TIMEOUT')) {
+        // A run that never became ready because of a check or a cancel leaves nothing behind.
+        await container.remove({ force: true, v: true }).catch(() => undefined);
+      }
+      throw err;
+    }
+    const readyMs = Date.now() - createdAt;
+    await this.recordReady(container.id, readyMs);
+    const run = await this.get(container.id);
+    say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
+    progress?.emit('ready', { id: run.id, readyMs });
+    return { run, readyMs, buildMs, warnings };
+  }
+
+  /** SSH login works (ssh/jupyter modes), Jupyter answers (jupyter mode) and /.provisioning is gone. */
+  async waitUntilReady(
+    id: string,
+    opts: { timeoutMs: number; signal?: AbortSignal; progress?: ProgressReporter },
+  ): Promise<void> {
+    const deadline = Date.now() + opts.timeoutMs;
+    const container = this.docker.getContainer(id);
+    const inspected = await container.inspect().catch((err: unknown) => {
+      throw dockerError(err, `inspect run ${id.slice(0, 12)}`);
+    });
+    const mode = runModeOf(inspected.Config.Labels?.[LABELS.mode]);
+    const ports = parsePortsLabel(inspected.Config.Labels?.[LABELS.ports]);
+    const startedAtSeconds = Math.floor(Date.parse(inspected.State.StartedAt) / 1000);
+    const timeout = (what: string) =>
+      new AppError(
+        'TIMEOUT',
+        `Run ${id.slice(0, 12)} was not ready after ${Math.round(opts.timeoutMs / 1000)} s (${what}). Its output: tstudio logs; remove it with tstudio rm ${id.slice(0, 12)}.`,
+      );
+
+    if (mode !== 'args') {
+      const sshPort = ports['22/tcp'];
+      if (sshPort === undefined)
+        throw new AppError('INTERNAL', `Run ${id.slice(0, 12)} has no published port 22.`);
+      const privateKey = await readFile(this.options.identityFile);
+      const stopWatch = new AbortController();
+      const watch = this.exitedWatch(id, deadline, stopWatch.signal);
+      watch.catch(() => undefined);
+      let login: Awaited<ReturnType<typeof waitForSshLogin>>;
+      try {
+        login = await Promise.race([
+          waitForSshLogin({
+            host: '127.0.0.1',
+            port: sshPort,
+            username: 'root',
+            privateKey,
+            timeoutMs: deadline - Date.now(),
+            signal: opts.signal,
+          }),
+          watch,
+        ]);
+      } finally {
+        stopWatch.abort();
+      }
+      opts.signal?.throwIfAborted();
+      if (!login.ok) throw timeout(`no SSH login on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
+      opts.progress?.emit('step', { step: 'ssh', attempts: login.attempts });
+    }
+    if (mode === 'jupyter' && ports['8080/tcp'] !== undefined) {
+      const port = ports['8080/tcp'];
+      while (!(await httpAnswers(port))) {
+        await this.assertStillRunning(id);
+        if (Date.now() > deadline) throw timeout(`Jupyter did not answer on 127.0.0.1:${port}`);
+        await pause(200, opts.signal);
+      }
+    }
+    const transport = new DockerExecTransport(this.docker, id);
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      await this.assertStillRunning(id);
+      const check = await transport.exec(
+        ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(startedAtSeconds)],
+        { signal: opts.signal, timeoutMs: 15_000 },
+      );
+      if (check.exitCode === 0) return;
+      if (Date.now() > deadline) throw timeout('/.provisioning is still there');
+      await pause(250, opts.signal);
+    }
+  }
+
+  async list(): Promise<RunInfo[]> {
+    const containers = await this.docker
+      .listContainers({ all: true, filters: { label: [`${RUN_LABEL}=1`] } })
+      .catch((err: unknown) => {
+        throw dockerError(err, 'list runs');
+      });
+    const runs = await Promise.all(containers.map((c) => this.get(c.Id).catch(() => null)));
+    return runs.filter((r): r is RunInfo => r !== null).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  async get(id: string): Promise<RunInfo> {
+    const inspected = await this.inspectRun(id);
+    const labels = inspected.Config.Labels ?? {};
+    const state = runStateOf(inspected.State.Status);
+    const startedAt =
+      state === 'running' || state === 'paused' ? Date.parse(inspected.State.StartedAt) : null;
+    const mode = runModeOf(labels[LABELS.mode]);
+    const ports = parsePortsLabel(labels[LABELS.ports]);
+    const instanceId = Number(labels[LABELS.instanceId] ?? 0);
+    const sshPort = ports['22/tcp'];
+    return {
+      id: inspected.Id.slice(0, 12),
+      containerId: inspected.Id,
+      name: inspected.Name.replace(/^\//, ''),
+      mode,
+      image: labels[LABELS.image] ?? inspected.Config.Image,
+      source: labels[LABELS.source] ?? inspected.Config.Image,
+      template: labels[LABELS.template] || null,
+      instanceId,
+      containerLabel: `C.${instanceId}`,
+      state,
+      status: describeState(inspected.State),
+      createdAt: Date.parse(inspected.Created),
+      startedAt,
+      uptimeSeconds: startedAt === null ? null : Math.max(0, Math.floor((Date.now() - startedAt) / 1000)),
+      ports,
+      ssh:
+        mode !== 'args' && sshPort !== undefined
+          ? {
+              host: '127.0.0.1',
+              port: sshPort,
+              user: 'root',
+              identityFile: labels[LABELS.identityFile] ?? this.options.identityFile,
+            }
+          : null,
+      cpuOnly: labels[LABELS.cpuOnly] !== '0',
+      ephemeral: labels[LABELS.ephemeral] === '1',
+    };
+  }
+
+  /** The ready time recorded when the run last became ready through this service, if any. */
+  async readyMsOf(id: string): Promise<number | null> {
+    const run = await this.inspectRun(id);
+    try {
+      const record = JSON.parse(await readFile(this.readyRecordPath(run.Id), 'utf8')) as {
+        readyMs?: unknown;
+      };
+      return typeof record.readyMs === 'number' ? record.readyMs : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async stop(id: string): Promise<void> {
+    const run = await this.inspectRun(id);
+    await this.docker
+      .getContainer(run.Id)
+      .stop({ t: 5 })
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode !== 304) throw dockerError(err, `stop run ${id}`);
+      });
+  }
+
+  /** Starts a stopped run; /.launch runs onstart again, as on Vast. */
+  async resume(
+    id: string,
+    opts: { wait?: boolean; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const run = await this.inspectRun(id);
+    await this.docker
+      .getContainer(run.Id)
+      .start()
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode !== 304) throw dockerError(err, `start run ${id}`);
+      });
+    if (opts.wait)
+      await this.waitUntilReady(run.Id, { timeoutMs: opts.timeoutMs ?? 180_000, signal: opts.signal });
+  }
+
+  async restart(
+    id: string,
+    opts: { wait?: boolean; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const run = await this.inspectRun(id);
+    await this.docker
+      .getContainer(run.Id)
+      .restart({ t: 5 })
+      .catch((err: unknown) => {
+        throw dockerError(err, `restart run ${id}`);
+      });
+    if (opts.wait)
+      await this.waitUntilReady(run.Id, { timeoutMs: opts.timeoutMs ?? 180_000, signal: opts.signal });
+  }
+
+  async remove(id: string): Promise<void> {
+    const run = await this.inspectRun(id);
+    await this.docker
+      .getContainer(run.Id)
+      .remove({ force: true, v: true })
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw dockerError(err, `remove run ${id}`);
+      });
+  }
+
+  /** The container's own output (stdout and stderr merged in order of arrival per stream). */
+  async logs(id: string, tail = 500): Promise<string> {
+    const run = await this.inspectRun(id);
+    const raw = (await this.docker
+      .getContainer(run.Id)
+      .logs({ stdout: true, stderr: true, follow: false, tail: Math.max(1, Math.min(tail, 100_000)) })
+      .catch((err: unknown) => {
+        throw dockerError(err, `read the output of run ${id}`);
+      })) as unknown as Buffer;
+    return run.Config.Tty ? raw.toString('utf8') : demuxBuffer(raw);
+  }
+
+  /**
+   * Removes runs that nobody will come back to: stopped runs of a killed smoke (ephemeral), and
+   * containers that were created but never started (a start that crashed half way).
+   */
+  async cleanupOrphans(): Promise<string[]> {
+    const runs = await this.list();
+    const orphans = runs.filter(
+      (r) => (r.ephemeral && r.state !== 'running') || r.state === 'created' || r.state === 'dead',
+    );
+    for (const r of orphans) await this.remove(r.containerId).catch(() => undefined);
+    return orphans.map((r) => r.id);
+  }
+
+  /** Supervisor status, control and logs inside a run, over docker exec. */
+  supervisor(id: string): SupervisorClient {
+    return new SupervisorClient(new DockerExecTransport(this.docker, id));
+  }
+
+  private async ensureImage(
+    source: ResolvedSource,
+    imageRef: string,
+    policy: 'if-missing' | 'always' | 'never',
+    signal: AbortSignal,
+    progress?: ProgressReporter,
+  ): Promise<number | null> {
+    const exists = await this.docker
+      .getImage(imageRef)
+      .inspect()
+      .then(() => true)
+      .catch(() => false);
+    const canBuild = source.kind === 'template' && source.hasDockerfile && source.dir !== null;
+    if (policy === 'never' || (policy === 'if-missing' && exists) || !canBuild) return null;
+    progress?.emit('step', { step: 'build', image: imageRef });
+    progress?.log(`Building ${imageRef} from ${source.dir}\n`);
+    const started = Date.now();
+    await buildImageFromFolder(this.docker, source.dir as string, imageRef, {
+      labels: this.extraLabels,
+      signal,
+      onLog: (text) => progress?.log(text),
+    });
+    return Date.now() - started;
+  }
+
+  private async inspectImage(imageRef: string, source: ResolvedSource): Promise<Docker.ImageInspectInfo> {
+    try {
+      return await this.docker.getImage(imageRef).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) {
+        const fix =
+          source.kind === 'template' && !source.hasDockerfile
+            ? `${source.dir} has no Dockerfile to build it from: pull it (docker pull ${imageRef}) or add the Dockerfile.`
+            : `Build it first, or pull it (docker pull ${imageRef}).`;
+        throw new AppError('NOT_FOUND', `The image ${imageRef} is not on the local engine. ${fix}`, {
+          image: imageRef,
+        });
+      }
+      throw dockerError(err, `inspect the image ${imageRef}`);
+    }
+  }
+
+  /** Checks made on the created (not yet started) container's filesystem, before anything runs. */
+  private async checkLaunchable(
+    container: Docker.Container,
+    mode: RunMode,
+    imageRef: string,
+    warn: (t: string) => void,
+  ): Promise<void> {
+    if (!(await anyPathExists(container, ['/bin/sh']))) {
+      throw new AppError(
+        'TEMPLATE_INVALID',
+        `The image ${imageRef} has no /bin/sh, so Vast's launch script cannot run in it. Use args mode, or base the image on one with a shell.`,
+      );
+    }
+    if (!(await anyPathExists(container, SSHD_PATHS))) {
+      throw new AppError(
+        'TEMPLATE_INVALID',
+        `The image ${imageRef} has no sshd. Vast installs one at run time, but a local run cannot download it. ` +
+          'Add openssh-server to the image (RUN apt-get install -y openssh-server), or run it in args mode.',
+        { image: imageRef, mode },
+      );
+    }
+    if (mode === 'jupyter' && !(await anyPathExists(container, JUPYTER_PATHS))) {
+      warn(
+        `The image ${imageRef} has no jupyter on the usual paths: Vast brings its own Jupyter, a local run cannot, so port 8080 will not answer.`,
+      );
+    }
+  }
+
+  private async gpuPlan(
+    info: { Runtimes?: Record<string, unknown> },
+    warn: (t: string) => void,
+  ): Promise<{ count: number; deviceRequests: Docker.DeviceRequest[] | null }> {
+    if (!info.Runtimes || !('nvidia' in info.Runtimes)) {
+      warn('The engine has no NVIDIA runtime: this run is CPU-only (GPU_COUNT=0).');
+      return { count: 0, deviceRequests: null };
+    }
+    const count = await hostGpuCount();
+    if (count === 0) {
+      warn(
+        'The engine has an NVIDIA runtime but nvidia-smi found no GPU: this run is CPU-only (GPU_COUNT=0).',
+      );
+      return { count: 0, deviceRequests: null };
+    }
+    return { count, deviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] };
+  }
+
+  private diskPlan(
+    info: { Driver?: string; DriverStatus?: [string, string][] },
+    diskGb: number | undefined,
+    warn: (t: string) => void,
+  ): Record<string, string> | null {
+    if (!diskGb) return null;
+    const backing = info.DriverStatus?.find(([k]) => k === 'Backing Filesystem')?.[1];
+    const supported =
+      (info.Driver === 'overlay2' && backing === 'xfs') ||
+      ['btrfs', 'zfs', 'devicemapper'].includes(info.Driver ?? '');
+    if (!supported) {
+      warn(
+        `The disk size (${diskGb} GB) is not applied: the ${info.Driver ?? 'unknown'} storage driver${backing ? ` on ${backing}` : ''} has no per-container size limit.`,
+      );
+      return null;
+    }
+    return { size: `${diskGb}G` };
+  }
+
+  private async inspectRun(id: string): Promise<Docker.ContainerInspectInfo> {
+    let inspected: Docker.ContainerInspectInfo;
+    try {
+      inspected = await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404)
+        throw new AppError(
+          'NOT_FOUND',
+          `There is no run ${id}. List runs with tstudio runs, or refresh the list.`,
+        );
+      throw dockerError(err, `inspect run ${id}`);
+    }
+    if (inspected.Config.Labels?.[RUN_LABEL] !== '1') {
+      throw new AppError(
+        'NOT_FOUND',
+        `Container ${id} is not a Template Studio run; the app leaves other containers alone.`,
+      );
+    }
+    return inspected;
+  }
+
+  private async assertStillRunning(id: string): Promise<void> {
+    const state = (await this.docker.getContainer(id).inspect()).State;
+    if (!state.Running) {
+      const tail = await this.logs(id, 30).catch(() => '');
+      throw new AppError(
+        'DOCKER_ERROR',
+        `Run ${id.slice(0, 12)} stopped before it was ready (exit code ${state.ExitCode}). Last output:\n${tail.trim()}`,
+      );
+    }
+  }
+
+  /** Never resolves while the container runs; rejects as soon as it stops (so a crash does not wait out the deadline). */
+  private async exitedWatch(id: string, deadline: number, stop: AbortSignal): Promise<never> {
+    while (Date.now() < deadline && !stop.aborted) {
+      await this.assertStillRunning(id);
+      await pause(500, stop);
+    }
+    return new Promise<never>(() => undefined);
+  }
+
+  private readyRecordPath(containerId: string): string {
+    return join(this.options.dataDir, 'runs', `${containerId}.json`);
+  }
+
+  private async recordReady(containerId: string, readyMs: number): Promise<void> {
+    try {
+      await mkdir(join(this.options.dataDir, 'runs'), { recursive: true });
+      await writeFile(this.readyRecordPath(containerId), JSON.stringify({ readyMs, at: Date.now() }));
+    } catch {
+      // Only a nicety for the list after a restart of the app.
+    }
+  }
+}
+
+async function anyPathExists(container: Docker.Container, paths: string[]): Promise<boolean> {
+  for (const path of paths) {
+    const found = await (container as unknown as { infoArchive(o: { path: string }): Promise<unknown> })
+      .infoArchive({ path })
+      .then(() => true)
+      .catch(() => false);
+    if (found) return true;
+  }
+  return false;
+}
+
+function hostGpuCount(): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('nvidia-smi', ['-L'], { timeout: 10_000 }, (err, stdout) => {
+      resolve(err ? 0 : stdout.split('\n').filter((l) => l.startsWith('GPU ')).length);
+    });
+  });
+}
+
+function httpAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+function describeState(state: Docker.ContainerInspectInfo['State']): string {
+  if (state.Running) return `Up since ${state.StartedAt}`;
+  if (state.Status === 'created') return 'Created';
+  return `Exited (${state.ExitCode}) at ${state.FinishedAt}`;
+}
+
+/** Splits a non-TTY log buffer (8-byte frame headers) into its text. */
+export function demuxBuffer(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    if ((type !== 0 && type !== 1 && type !== 2) || offset + 8 + size > buffer.length) {
+      // Not framed after all: hand back what is left as text.
+      parts.push(buffer.subarray(offset));
+      offset = buffer.length;
+      break;
+    }
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  if (offset < buffer.length) parts.push(buffer.subarray(offset));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function dockerError(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  const message = (
+    (err as { json?: { message?: string } }).json?.message ??
+    (err as Error).message ??
+    String(err)
+  ).trim();
+  if ((err as { code?: string }).code === 'ECONNREFUSED' || (err as { code?: string }).code === 'ENOENT') {
+    return new AppError(
+      'DOCKER_UNAVAILABLE',
+      `Could not ${what}: the Docker engine cannot be reached (${message}). Start Docker and try again.`,
+    );
+  }
+  if (status === 409 || /port is already allocated|address already in use/i.test(message)) {
+    return new AppError(
+      'CONFLICT',
+      `Could not ${what}: ${message}. A port or name is taken: stop what holds it, or retry (the app picks new free ports).`,
+    );
+  }
+  if (status === 404) return new AppError('NOT_FOUND', `Could not ${what}: ${message}`);
+  return new AppError('DOCKER_ERROR', `Could not ${what}: ${message}`);
+}

@@ -1,0 +1,75 @@
+import { Client } from 'ssh2';
+
+export interface HandshakeOptions {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: Buffer | string;
+  /** Overall deadline for all attempts (ms). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Pause between attempts (ms). */
+  retryDelayMs?: number;
+}
+
+/**
+ * Waits until an SSH handshake and key authentication succeed. sshd needs a moment after the
+ * container starts (the first TCP connect can be accepted by docker-proxy and closed at once), so
+ * every failure before the deadline is retried. Resolves with the number of attempts.
+ */
+export async function waitForSshLogin(
+  opts: HandshakeOptions,
+): Promise<{ attempts: number; lastError: string | null; ok: boolean }> {
+  const deadline = Date.now() + opts.timeoutMs;
+  let attempts = 0;
+  let lastError: string | null = null;
+  while (Date.now() < deadline) {
+    if (opts.signal?.aborted) break;
+    attempts++;
+    const remaining = Math.max(500, deadline - Date.now());
+    const result = await tryLogin(opts, Math.min(remaining, 5000));
+    if (result === true) return { attempts, lastError: null, ok: true };
+    lastError = result;
+    await sleep(opts.retryDelayMs ?? 150, opts.signal);
+  }
+  return { attempts, lastError, ok: false };
+}
+
+function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | string> {
+  return new Promise((resolve) => {
+    const client = new Client();
+    let settled = false;
+    const done = (value: true | string) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      resolve(value);
+    };
+    client.once('ready', () => done(true));
+    client.once('error', (err) => done(err.message));
+    client.once('close', () => done('connection closed'));
+    client.connect({
+      host: opts.host,
+      port: opts.port,
+      username: opts.username,
+      privateKey: opts.privateKey,
+      readyTimeout,
+      // A local run's host keys are made fresh in each container, on 127.0.0.1: nothing to pin.
+      hostVerifier: () => true,
+    });
+  });
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
