@@ -54,6 +54,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // This rule guards the React Compiler's memoization, which the app does not use.
+      'react-hooks/incompatible-library': 'off',
       'no-restricted-imports': ['error', noNodeInBrowser],
     },
   },

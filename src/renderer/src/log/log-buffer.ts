@@ -52,6 +52,8 @@ function lastCarriageSegment(line: string): string {
   return cr >= 0 ? trimmed.slice(cr + 1) : trimmed;
 }
 
+// Escape sequences are control characters by definition.
+// eslint-disable-next-line no-control-regex
 const ANSI_PATTERN =
   /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
