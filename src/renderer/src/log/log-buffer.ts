@@ -53,8 +53,8 @@ function lastCarriageSegment(line: string): string {
 }
 
 // Escape sequences are control characters by definition.
-// eslint-disable-next-line no-control-regex
 const ANSI_PATTERN =
+  // eslint-disable-next-line no-control-regex
   /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 /** The text of a line as a user reads it, without escape sequences (for search and copy). */
