@@ -1,4 +1,5 @@
-import { SshConnection } from './ssh-connection';
+import { EventEmitter } from 'node:events';
+import type { ConnectionSnapshot, SshConnection } from './ssh-connection';
 import { targetKey, type SshTarget } from './target';
 
 /** A borrowed connection; call release() once when done with it. */
@@ -10,19 +11,26 @@ export interface ConnectionLease {
 /**
  * One connection per host, port and user, shared by every shell, exec and tunnel that needs it
  * (like OpenSSH's ControlMaster), counted by reference and closed when the last user lets go.
+ * Emits `state` (ConnectionSnapshot & { users }) whenever a pooled connection changes state.
  */
-export class ConnectionPool {
+export class ConnectionPool extends EventEmitter {
   private readonly entries = new Map<string, { connection: SshConnection; refs: number }>();
 
-  constructor(private readonly create: (target: SshTarget) => SshConnection) {}
+  constructor(private readonly create: (target: SshTarget) => SshConnection) {
+    super();
+  }
 
   acquire(target: SshTarget): ConnectionLease {
     const key = targetKey(target);
     let entry = this.entries.get(key);
     if (!entry) {
       const connection = this.create(target);
-      entry = { connection, refs: 0 };
+      const created = { connection, refs: 0 };
+      entry = created;
       this.entries.set(key, entry);
+      connection.on('state', (snapshot: ConnectionSnapshot) =>
+        this.emit('state', { ...snapshot, users: created.refs }),
+      );
     }
     entry.refs += 1;
     const held = entry;

@@ -31,6 +31,16 @@ describe('openSshCommand', () => {
     ]);
   });
 
+  it('stays readable, and round-trips words with quotes and spaces', () => {
+    const line = openSshCommand(target, [{ localPort: 8080, remotePort: 8080 }], {
+      identityFile: "/tmp/it's here/key",
+    });
+    expect(line).toBe(
+      "ssh -i '/tmp/it'\\''s here/key' -p 32768 -L 127.0.0.1:8080:127.0.0.1:8080 -N root@127.0.0.1",
+    );
+    expect(parse(line)[2]).toBe("/tmp/it's here/key");
+  });
+
   it('leaves -p out for port 22 and quotes a remote command for both shells', () => {
     const line = openSshCommand({ host: 'ssh5.vast.ai', port: 22, user: 'root' }, [], {
       command: ['echo', 'a b; rm -rf /'],

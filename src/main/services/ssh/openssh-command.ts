@@ -37,5 +37,15 @@ export function openSshCommand(
   // ssh joins its trailing arguments with spaces for the remote shell, so the command is quoted
   // once for that shell and, as one argument, once more for the local one.
   if (runsCommand) argv.push(quote(options.command ?? []));
-  return quote(argv);
+  return argv.map(readableQuote).join(' ');
+}
+
+/**
+ * POSIX quoting that a person can still read: shell-quote escapes every ':' and '@', which turns
+ * `-L 127.0.0.1:8080:127.0.0.1:8080` into noise in a line meant to be copied and looked at.
+ * Words made only of safe characters stay bare; anything else is single-quoted.
+ */
+function readableQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
