@@ -12,6 +12,8 @@ import { EngineMonitor, createDockerClient, resolveDockerEndpoint } from './serv
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
+import { SshService } from './services/ssh';
+import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
 
 export interface AppConfig {
   shell: 'electron' | 'browser' | 'cli';
@@ -32,6 +34,7 @@ export interface App {
   readonly handlers: Handlers;
   readonly operations: OperationManager;
   readonly engine: EngineMonitor;
+  readonly ssh: SshService;
   dispose(): Promise<void>;
 }
 
@@ -61,11 +64,15 @@ export function createApp(config: AppConfig): App {
   });
   if (config.shell !== 'cli') engine.start();
 
+  const ssh = new SshService({ dataDir, env });
+  const stopSshEvents = forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload));
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
+    ...createSshHandlers({ ssh }),
   };
 
   return {
@@ -75,8 +82,11 @@ export function createApp(config: AppConfig): App {
     handlers,
     operations,
     engine,
+    ssh,
     async dispose() {
       engine.stop();
+      stopSshEvents();
+      await ssh.dispose();
       await operations.dispose();
     },
   };

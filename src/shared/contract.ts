@@ -8,16 +8,19 @@ import type { z } from 'zod';
 import { appCalls } from './contract/app';
 import { engineCalls, engineEvents } from './contract/engine';
 import { operationCalls, operationEvents } from './contract/operations';
+import { sshCalls, sshEvents } from './contract/ssh';
 
 export const calls = {
   ...appCalls,
   ...engineCalls,
   ...operationCalls,
+  ...sshCalls,
 } as const;
 
 export const events = {
   ...engineEvents,
   ...operationEvents,
+  ...sshEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Sidebar } from './components/Sidebar';
 import { EngineView } from './views/EngineView';
+import { TerminalsView } from './views/terminals/TerminalsView';
 import { BuildsView, RunsView, TemplatesView, TunnelsView, VastView } from './views/PlaceholderViews';
 import { VIEWS, useNavStore, type ViewId } from './stores/nav-store';
 import { useEngineStore } from './stores/engine-store';
@@ -11,6 +12,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   builds: BuildsView,
   runs: RunsView,
   vast: VastView,
+  terminals: TerminalsView,
   tunnels: TunnelsView,
   engine: EngineView,
 };
@@ -33,7 +35,7 @@ export function App() {
   }, [load]);
 
   useEffect(() => {
-    // Alt+1…6 switches views, as in most desktop tools.
+    // Alt+1…7 switches views, as in most desktop tools.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const target = VIEWS.find((v) => v.key === e.key);

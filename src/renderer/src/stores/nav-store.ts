@@ -5,8 +5,9 @@ export const VIEWS = [
   { id: 'builds', label: 'Builds', key: '2' },
   { id: 'runs', label: 'Local runs', key: '3' },
   { id: 'vast', label: 'Vast', key: '4' },
-  { id: 'tunnels', label: 'Tunnels', key: '5' },
-  { id: 'engine', label: 'Engine', key: '6' },
+  { id: 'terminals', label: 'Terminals', key: '5' },
+  { id: 'tunnels', label: 'Tunnels', key: '6' },
+  { id: 'engine', label: 'Engine', key: '7' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 

@@ -1,0 +1,202 @@
+import { useEffect, useRef, useState } from 'react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import '@xterm/xterm/css/xterm.css';
+import { api, asAppError } from '../../api';
+
+export interface TerminalPaneProps {
+  terminalId: string;
+  active: boolean;
+}
+
+/**
+ * One terminal, attached to a shell that lives in main. On mount it replays main's scrollback,
+ * then renders live output and acknowledges each batch once xterm has drawn it: main pauses the
+ * shell while too much is unacknowledged, so a flood never freezes this view or grows memory.
+ */
+export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const fitRef = useRef<FitAddon | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const term = new Terminal({
+      cursorBlink: true,
+      fontFamily: "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace",
+      fontSize: 13,
+      scrollback: 10_000,
+      allowProposedApi: false,
+      theme: { background: '#0d1117', foreground: '#d1d7e0' },
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(
+      new WebLinksAddon((_event, uri) => {
+        // Links open in the OS browser through window.open, which the desktop shell allows only for loopback.
+        window.open(uri, '_blank', 'noopener,noreferrer');
+      }),
+    );
+    term.open(host);
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => webgl.dispose());
+      term.loadAddon(webgl);
+    } catch {
+      // No WebGL (headless, old GPU): the DOM renderer is the fallback.
+    }
+    termRef.current = term;
+    fitRef.current = fit;
+    searchRef.current = search;
+
+    let disposed = false;
+    let endOffset = -1;
+    const pending: { data: string; bytes: number; offset: number }[] = [];
+    const write = (data: string, bytes: number) =>
+      term.write(data, () => {
+        if (!disposed && bytes > 0)
+          void api['terminal:ack']({ id: terminalId, bytes }).catch(() => undefined);
+      });
+
+    const offOutput = api.on('terminal:output', (batch) => {
+      if (batch.id !== terminalId) return;
+      if (endOffset < 0) {
+        pending.push(batch);
+        return;
+      }
+      if (batch.offset <= endOffset) return;
+      endOffset = batch.offset;
+      write(batch.data, batch.bytes);
+    });
+    const offExit = api.on('terminal:exited', (e) => {
+      if (e.id !== terminalId) return;
+      setStatus(
+        e.reason === 'connection-lost'
+          ? 'The connection was lost. Reconnecting opens a new shell.'
+          : `The shell ended${e.exitCode !== null ? ` with exit code ${e.exitCode}` : ''}.`,
+      );
+    });
+
+    void api['terminal:replay']({ id: terminalId }).then(
+      (r) => {
+        if (disposed) return;
+        if (r.truncated) term.write('\x1b[2m… older output was dropped …\x1b[0m\r\n');
+        term.write(r.data);
+        endOffset = r.endOffset;
+        for (const b of pending.splice(0)) {
+          if (b.offset > endOffset) {
+            endOffset = b.offset;
+            write(b.data, b.bytes);
+          }
+        }
+        if (r.exited)
+          setStatus(
+            `The shell ended${r.exited.exitCode !== null ? ` with exit code ${r.exited.exitCode}` : ''}.`,
+          );
+      },
+      (err) => setStatus(asAppError(err).message),
+    );
+
+    const input = term.onData(
+      (data) => void api['terminal:write']({ id: terminalId, data }).catch(() => undefined),
+    );
+    const resized = term.onResize(
+      ({ rows, cols }) => void api['terminal:resize']({ id: terminalId, rows, cols }).catch(() => undefined),
+    );
+    const observer = new ResizeObserver(() => {
+      try {
+        fit.fit();
+      } catch {
+        // Not laid out yet.
+      }
+    });
+    observer.observe(host);
+
+    return () => {
+      disposed = true;
+      observer.disconnect();
+      input.dispose();
+      resized.dispose();
+      offOutput();
+      offExit();
+      void api['terminal:detach']({ id: terminalId }).catch(() => undefined);
+      term.dispose();
+      termRef.current = null;
+    };
+  }, [terminalId]);
+
+  useEffect(() => {
+    if (active) {
+      try {
+        fitRef.current?.fit();
+      } catch {
+        // Not laid out yet.
+      }
+      termRef.current?.focus();
+    }
+  }, [active]);
+
+  return (
+    <div className="terminal-pane" hidden={!active}>
+      <div className="terminal-toolbar">
+        <button type="button" onClick={() => setSearching((s) => !s)} aria-pressed={searching}>
+          Search
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            const text = termRef.current?.getSelection();
+            if (text) void navigator.clipboard.writeText(text);
+          }}
+        >
+          Copy
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void navigator.clipboard.readText().then((text) => {
+              if (text) void api['terminal:write']({ id: terminalId, data: text });
+            })
+          }
+        >
+          Paste
+        </button>
+        {searching ? (
+          <input
+            type="search"
+            aria-label="Search the terminal"
+            value={query}
+            autoFocus
+            onChange={(e) => {
+              setQuery(e.target.value);
+              searchRef.current?.findNext(e.target.value, { incremental: true });
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                if (e.shiftKey) searchRef.current?.findPrevious(query);
+                else searchRef.current?.findNext(query);
+              }
+              if (e.key === 'Escape') setSearching(false);
+            }}
+          />
+        ) : null}
+        {status ? (
+          <span className="terminal-status" role="status">
+            {status}
+          </span>
+        ) : null}
+      </div>
+      <div ref={hostRef} className="terminal-host" data-testid={`terminal-${terminalId}`} />
+    </div>
+  );
+}
