@@ -46,8 +46,9 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
       resolve(value);
     };
     client.once('ready', () => done(true));
-    client.once('error', (err) => done(err.message));
-    client.once('close', () => done('connection closed'));
+    // ssh2 can emit several errors for one failed attempt (protocol, then socket): keep listening.
+    client.on('error', (err) => done(err.message));
+    client.on('close', () => done('connection closed'));
     client.connect({
       host: opts.host,
       port: opts.port,

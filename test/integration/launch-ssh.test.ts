@@ -1,0 +1,307 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DockerExecTransport,
+  parseSupervisorctlStatus,
+  type SupervisorSnapshot,
+} from '../../src/main/services/supervisor';
+import type { RunReady } from '../../src/main/services/launch';
+import { DEMO_TEMPLATE_DIR, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
+
+/** The stock OpenSSH client, as a user would type it. */
+function openSsh(
+  h: DemoHarness,
+  port: number,
+  command: string[],
+  extra: string[] = [],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = [
+    '-i',
+    h.key.identityFile,
+    '-p',
+    String(port),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    ...extra,
+    'root@127.0.0.1',
+    ...command,
+  ];
+  return new Promise((resolve) => {
+    execFile('ssh', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 255
+        : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** docker exec, independent of the service under test's own status code paths. */
+async function exec(h: DemoHarness, id: string, argv: string[]): Promise<string> {
+  return (await new DockerExecTransport(h.docker, id).exec(argv)).stdout;
+}
+
+describe('local run in ssh mode (demo template)', () => {
+  let h: DemoHarness;
+  let ready: RunReady;
+  let id: string;
+  let sshPort: number;
+
+  beforeAll(async () => {
+    h = await demoHarness();
+    ready = await h.runs.start({
+      source: DEMO_TEMPLATE_DIR,
+      mode: 'ssh',
+      buildTag: h.image,
+      readyTimeoutMs: 90_000,
+    });
+    id = ready.run.containerId;
+    sshPort = ready.run.ssh!.port;
+  });
+  afterAll(async () => h?.cleanup());
+
+  it('is ready with SSH on the published port, and says it is CPU-only', () => {
+    expect(ready.run.state).toBe('running');
+    expect(ready.run.mode).toBe('ssh');
+    expect(ready.run.ssh).toEqual({
+      host: '127.0.0.1',
+      port: ready.run.ports['22/tcp'],
+      user: 'root',
+      identityFile: h.key.identityFile,
+    });
+    expect(Object.keys(ready.run.ports).sort()).toEqual(['22/tcp', '8000/tcp', '8080/tcp']);
+    expect(ready.readyMs).toBeGreaterThan(0);
+    expect(ready.warnings.join(' ')).toMatch(/CPU-only/);
+  });
+
+  it('lets the OpenSSH client log in with the app key and run a command (no tmux in the way)', async () => {
+    const r = await openSsh(h, sshPort, [
+      'echo',
+      'hello-from-$(hostname)',
+      ';',
+      'cat',
+      '/.launch',
+      ';',
+      'echo',
+      'TMUX=${TMUX:-none}',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^hello-from-\w+/);
+    expect(r.stdout).toContain('ssh mode');
+    expect(r.stdout.toLowerCase()).not.toContain('jupyter');
+    expect(r.stdout).toContain('TMUX=none');
+  });
+
+  it('refuses password logins', async () => {
+    const r = await openSsh(
+      h,
+      sshPort,
+      ['true'],
+      ['-o', 'PreferredAuthentications=password,keyboard-interactive', '-o', 'PubkeyAuthentication=no'],
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
+  });
+
+  it('puts the files Vast writes in place', async () => {
+    const r = await openSsh(h, sshPort, [
+      'cat',
+      '/root/.vast_containerlabel',
+      '/etc/banner',
+      '/root/.ssh/authorized_keys',
+      ';',
+      'ls',
+      '/root/hasbooted',
+      '/root/onstart.sh',
+      ';',
+      'grep',
+      '-c',
+      'tstudio-auto-tmux',
+      '/root/.bashrc',
+    ]);
+    expect(r.stdout).toContain(`C.${ready.run.instanceId}`);
+    expect(r.stdout).toContain('Welcome to vast.ai.');
+    expect(r.stdout).toContain(h.key.publicKey.split(' ')[1]);
+    expect(r.stdout).toContain('/root/hasbooted');
+    expect(r.stdout).toContain('/root/onstart.sh');
+    expect(r.stdout.trim().split('\n').pop()).toBe('1');
+  });
+
+  it("runs onstart with every injected variable and the template's env", async () => {
+    const pid = (await exec(h, id, ['pgrep', '-o', '-f', '/root/onstart.sh'])).trim();
+    expect(pid).toMatch(/^\d+$/);
+    const environ = await exec(h, id, ['cat', `/proc/${pid}/environ`]);
+    const env = Object.fromEntries(
+      environ
+        .split('\0')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
+    expect(env).toMatchObject({
+      CONTAINER_ID: String(ready.run.instanceId),
+      VAST_CONTAINERLABEL: `C.${ready.run.instanceId}`,
+      GPU_COUNT: '0',
+      PUBLIC_IPADDR: '127.0.0.1',
+      SSH_PUBLIC_KEY: h.key.publicKey,
+      DATA_DIRECTORY: '/workspace/',
+      VAST_TCP_PORT_22: String(sshPort),
+      VAST_TCP_PORT_8000: String(ready.run.ports['8000/tcp']),
+      OPEN_BUTTON_PORT: '8000',
+      PROVISIONING_SCRIPT: '/opt/demo/provisioning.sh',
+      PORTAL_CONFIG: 'localhost:8000:18000:/:Demo Web App',
+    });
+    expect(env.CONTAINER_API_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.JUPYTER_TOKEN).toMatch(/^[0-9a-f]{64}$/);
+    expect(env.OPEN_BUTTON_TOKEN).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('shows the variables to SSH sessions through /etc/environment, as Vast documents', async () => {
+    const r = await openSsh(h, sshPort, [
+      'head',
+      '-1',
+      '/etc/environment',
+      ';',
+      'echo',
+      '$VAST_TCP_PORT_22',
+      '$OPEN_BUTTON_PORT',
+      '$VAST_CONTAINERLABEL',
+    ]);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`# Template controlled environment for C.${ready.run.instanceId}`);
+    expect(lines[1]).toBe(`${sshPort} 8000 C.${ready.run.instanceId}`);
+  });
+
+  it('reports supervisor states exactly as supervisorctl prints them, with flaky failing and extras skipped', async () => {
+    const supervisor = h.runs.supervisor(id);
+    const settled = await waitFor<SupervisorSnapshot>(
+      'flaky FATAL and extras EXITED',
+      async () => {
+        const s = await supervisor.snapshot();
+        const state = (n: string) => s.programs.find((p) => p.name === n)?.state;
+        return state('flaky') === 'FATAL' && state('extras') === 'EXITED' && state('webapp') === 'RUNNING'
+          ? s
+          : undefined;
+      },
+      60_000,
+      300,
+    );
+    const raw = await exec(h, id, ['supervisorctl', 'status']);
+    const rawLines = raw.split('\n').filter((l) => l.trim() !== '');
+    expect(rawLines).toHaveLength(settled.programs.length);
+    for (const line of rawLines) {
+      // Columns straight from supervisorctl's format: name padded to 33, state padded to 10.
+      const name = line.slice(0, 33).trim();
+      const state = line.slice(33, 43).trim();
+      const program = settled.programs.find((p) => p.namespec === name);
+      expect(program, `program ${name}`).toBeDefined();
+      expect(program!.state).toBe(state);
+      if (state !== 'RUNNING') expect(program!.description).toBe(line.slice(43).trim());
+      else expect(line).toContain(`pid ${program!.pid},`);
+    }
+    const byName = new Map(settled.programs.map((p) => [p.name, p]));
+    expect(byName.get('extras')).toMatchObject({ state: 'EXITED', skipped: true });
+    expect(byName.get('flaky')).toMatchObject({
+      state: 'FATAL',
+      skipped: false,
+      error: 'Exited too quickly (process log may have details)',
+    });
+    expect(byName.get('webapp')).toMatchObject({ state: 'RUNNING', skipped: false });
+    expect(settled.provisioning).toBe('complete');
+    expect(settled.supervisord).toBe('running');
+  });
+
+  it('shows BACKOFF while a failing program is retried, through start', async () => {
+    const supervisor = h.runs.supervisor(id);
+    const seen = new Set<string>();
+    const control = supervisor.control('flaky', 'start');
+    let finished = false;
+    void control.finally(() => (finished = true));
+    while (!finished && !seen.has('BACKOFF')) {
+      const s = await supervisor.snapshot();
+      const state = s.programs.find((p) => p.name === 'flaky')?.state;
+      if (state) seen.add(state);
+    }
+    const result = await control;
+    expect(seen.has('BACKOFF')).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/flaky: ERROR/);
+  });
+
+  it('stops and starts a program', async () => {
+    const supervisor = h.runs.supervisor(id);
+    expect(await supervisor.control('webapp', 'stop')).toMatchObject({ ok: true, output: 'webapp: stopped' });
+    expect((await supervisor.snapshot()).programs.find((p) => p.name === 'webapp')?.state).toBe('STOPPED');
+    expect(await supervisor.control('webapp', 'start')).toMatchObject({
+      ok: true,
+      output: 'webapp: started',
+    });
+    const raw = parseSupervisorctlStatus(await exec(h, id, ['supervisorctl', 'status', 'webapp']));
+    expect(raw.processes[0]?.state).toBe('RUNNING');
+  });
+
+  it('reads program logs, the provisioning log and the portal apps', async () => {
+    const supervisor = h.runs.supervisor(id);
+    expect(await supervisor.tailLog('webapp', 50)).toContain('Starting the demo web app on 127.0.0.1:18000');
+    expect(await supervisor.tailLog('extras', 50)).toContain(
+      'Skipping extras startup (not in /etc/portal.yaml)',
+    );
+    expect(await supervisor.provisioningLog()).toContain('Provisioning complete');
+    expect(await supervisor.portalApps()).toEqual([
+      { name: 'Demo Web App', hostname: 'localhost', externalPort: 8000, internalPort: 18000, openPath: '/' },
+    ]);
+    const ports = (await supervisor.listeningTcp()).map((s) => s.port);
+    expect(ports).toEqual(expect.arrayContaining([22, 18000, 8000]));
+  });
+
+  it('follows a program log until cancelled', async () => {
+    const supervisor = h.runs.supervisor(id);
+    const controller = new AbortController();
+    let text = '';
+    const following = supervisor.followLog('webapp', {
+      lines: 5,
+      signal: controller.signal,
+      onText: (t) => (text += t),
+    });
+    await waitFor('a log line', async () => (text.length > 0 ? true : undefined), 10_000, 50);
+    await exec(h, id, ['sh', '-c', 'echo follow-marker >> /var/log/portal/webapp.log']);
+    await waitFor(
+      'the appended line',
+      async () => (text.includes('follow-marker') ? true : undefined),
+      10_000,
+      50,
+    );
+    controller.abort();
+    await following;
+  });
+
+  it('is listed, and runs onstart again after a restart', async () => {
+    const listed = (await h.runs.list()).find((r) => r.containerId === id);
+    expect(listed).toMatchObject({
+      mode: 'ssh',
+      state: 'running',
+      source: DEMO_TEMPLATE_DIR,
+      template: 'default',
+    });
+    await h.runs.restart(id, { wait: true, timeoutMs: 90_000 });
+    const log = await exec(h, id, ['cat', '/var/log/onstart.log']);
+    expect(log.match(/\[tstudio-launch\] onstart run at/g)).toHaveLength(2);
+    expect(log.match(/boot: 95-supervisor-wait\.sh/g)).toHaveLength(2);
+    const after = await h.runs.get(id);
+    expect(after.ports).toEqual(ready.run.ports);
+    const r = await openSsh(h, sshPort, ['echo', 'back']);
+    expect(r.stdout.trim()).toBe('back');
+  });
+
+  it('is removed and then not found', async () => {
+    await h.runs.remove(id);
+    await expect(h.runs.get(id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
