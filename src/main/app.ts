@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { DockerEndpointData } from '../shared/types';
 import { EventBus, type Handlers } from './rpc';
 import { OperationManager } from './services/operations';
@@ -12,6 +12,7 @@ import { EngineMonitor, createDockerClient, resolveDockerEndpoint } from './serv
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
+import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
 import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   home?: string;
   /** Overrides endpoint resolution (tests). */
   dockerEndpoint?: DockerEndpointData;
+  /** The app's resources/ folder; found next to the code when not given. */
+  resourcesDir?: string | null;
   /** How often the engine is re-checked while it is down (ms). */
   engineRetryMs?: number;
 }
@@ -67,9 +70,15 @@ export function createApp(config: AppConfig): App {
   const ssh = new SshService({ dataDir, env });
   const stopSshEvents = forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload));
 
+  const resourcesDir = config.resourcesDir ?? findResourcesDir();
+  const demoTemplate =
+    resourcesDir && existsSync(join(resourcesDir, 'demo-template'))
+      ? join(resourcesDir, 'demo-template')
+      : null;
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
-    'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform }),
+    'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
     ...createSshHandlers({ ssh }),

@@ -53,11 +53,16 @@ describe('dispatch', () => {
 
   it('returns the validated value on success', async () => {
     const h = handlers({
-      'app:info': () => ({ version: '1.0.0', shell: 'browser' as const, platform: 'linux' }),
+      'app:info': () => ({
+        version: '1.0.0',
+        shell: 'browser' as const,
+        platform: 'linux',
+        demoTemplate: null,
+      }),
     });
     expect(await dispatch(h, 'app:info', undefined)).toEqual({
       ok: true,
-      value: { version: '1.0.0', shell: 'browser', platform: 'linux' },
+      value: { version: '1.0.0', shell: 'browser', platform: 'linux', demoTemplate: null },
     });
   });
 });

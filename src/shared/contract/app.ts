@@ -6,6 +6,8 @@ export const AppInfo = z.object({
   /** Which shell the renderer runs in. */
   shell: z.enum(['electron', 'browser']),
   platform: z.string(),
+  /** The demo template folder that ships with the app, when it is there. */
+  demoTemplate: z.string().nullable(),
 });
 
 export const appCalls = {
