@@ -22,3 +22,7 @@ export type { SandboxFaults } from './sandbox/faults';
 export type { InstanceBackend, InstanceContainerSpec, BackendPorts } from './sandbox/instance-backend';
 export { NoContainerBackend } from './sandbox/no-container-backend';
 export type { SandboxTimings } from './sandbox/instance-store';
+export { loadTemplateSource, resolveTemplateFile, imageRef, fillReadme } from './template-source';
+export type { TemplateSource } from './template-source';
+export { launchSpecFromTemplate, appLabel, APP_LABEL_PREFIX } from './template-launch';
+export { TemplatePublisher, templateBody, TEMPLATE_MAP_FILE } from './template-publisher';
