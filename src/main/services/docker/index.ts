@@ -3,3 +3,4 @@ export type { EndpointEnvironment } from './endpoint';
 export { createDockerClient, readEngineFacts, compareApiVersions, unreachable } from './engine';
 export { EngineMonitor } from './engine-monitor';
 export type { EngineMonitorOptions } from './engine-monitor';
+export * from './build/index';

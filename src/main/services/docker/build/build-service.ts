@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import {
+  BuildParams,
+  type BuildParamsInput,
+  type BuildRecordData,
+  type BuildResultData,
+  type BuildStepData,
+  type DockerfileArgData,
+  type DockerfileStageData,
+} from '../../../../shared/contract/builds';
+import { AppError } from '../../../../shared/errors';
+import type { OperationManager } from '../../operations/index';
+import { BuildHistory, type LogPage } from './build-history';
+import { runBuild } from './build-runner';
+import { dockerfileInContext } from './context-files';
+import { outlineDockerfile } from './dockerfile-args';
+import { RememberedBuildArgs } from './remembered-args';
+
+export interface BuildServiceOptions {
+  docker: Docker;
+  operations: OperationManager;
+  /** The app's data folder; builds live in <dataDir>/builds. */
+  dataDir: string;
+  /** A history record was written (a build started or ended). */
+  onHistoryChanged?: (record: BuildRecordData) => void;
+  env?: Record<string, string | undefined>;
+  /** Builds kept in the history. */
+  historyLimit?: number;
+}
+
+export interface StartedBuild {
+  operationId: string;
+  /** Settles with the result, or rejects with the AppError the operation ended with. */
+  done: Promise<BuildResultData>;
+}
+
+/** Builds as operations, their history and logs on disk, and the build form's ARGs. */
+export class BuildService {
+  readonly history: BuildHistory;
+  private readonly remembered: RememberedBuildArgs;
+
+  constructor(private readonly options: BuildServiceOptions) {
+    const dir = join(options.dataDir, 'builds');
+    this.history = new BuildHistory(dir, options.historyLimit ?? 200);
+    this.remembered = new RememberedBuildArgs(join(dir, 'remembered-args.json'));
+  }
+
+  start(input: BuildParamsInput): StartedBuild {
+    const params = BuildParams.parse({ ...input, contextDir: resolve(input.contextDir) });
+    const { operations, docker } = this.options;
+    const title = `Build ${params.tags[0] ?? basename(params.contextDir)}`;
+    const { id, done } = operations.start<BuildResultData>({
+      kind: 'build',
+      title,
+      work: async (ctx) => {
+        const steps = new Map<number, BuildStepData>();
+        const record: BuildRecordData = {
+          id: ctx.id,
+          params,
+          builder: null,
+          outcome: 'running',
+          startedAt: Date.now(),
+          endedAt: null,
+          durationMs: null,
+          imageId: null,
+          sizeBytes: null,
+          steps: [],
+          error: null,
+          logBytes: 0,
+        };
+        await this.save(record);
+        void this.remembered.remember(params.contextDir, params.buildArgs).catch(() => undefined);
+        const log = this.history.openLog(ctx.id);
+        try {
+          const result = await runBuild(docker, params, {
+            signal: ctx.signal,
+            env: this.options.env,
+            onStarted: ({ builder, contextBytes }) => {
+              record.builder = builder;
+              ctx.emit('build:started', { builder, params, contextBytes });
+            },
+            sink: {
+              stepChanged: (step, totalSteps) => {
+                steps.set(step.index, step);
+                ctx.emit('build:stepChanged', { step, totalSteps });
+              },
+              logged: (segments) => {
+                ctx.emit('build:logged', { segments });
+                for (const segment of segments) log.write(segment.text);
+              },
+            },
+          });
+          ctx.emit('build:imageBuilt', result);
+          Object.assign(record, {
+            outcome: 'succeeded',
+            imageId: result.imageId,
+            sizeBytes: result.sizeBytes,
+          });
+          return result;
+        } catch (err) {
+          const error = AppError.from(err);
+          const cancelled = ctx.signal.aborted || error.code === 'CANCELLED';
+          record.outcome = cancelled ? 'cancelled' : 'failed';
+          record.error = cancelled
+            ? new AppError('CANCELLED', 'The build was cancelled.').toData()
+            : error.toData();
+          throw error;
+        } finally {
+          record.endedAt = Date.now();
+          record.durationMs = record.endedAt - record.startedAt;
+          record.steps = [...steps.values()].sort((a, b) => a.index - b.index);
+          record.logBytes = await log.close().catch(() => 0);
+          await this.save(record);
+        }
+      },
+    });
+    return { operationId: id, done };
+  }
+
+  /** Starts a new build with the parameters of one in the history. */
+  async rerun(id: string): Promise<StartedBuild> {
+    const record = await this.history.get(id);
+    return this.start(record.params);
+  }
+
+  cancel(id: string): void {
+    this.options.operations.cancel(id);
+  }
+
+  list(limit?: number): Promise<BuildRecordData[]> {
+    return this.history.list(limit);
+  }
+
+  readLog(id: string, offset: number, limit: number): Promise<LogPage> {
+    return this.history.readLog(id, offset, limit);
+  }
+
+  /** The Dockerfile's ARGs (with defaults) and stages, and the values this folder was last built with. */
+  async args(
+    contextDir: string,
+    dockerfile = 'Dockerfile',
+  ): Promise<{
+    args: DockerfileArgData[];
+    stages: DockerfileStageData[];
+    remembered: Record<string, string>;
+  }> {
+    const dir = resolve(contextDir);
+    const path = join(dir, dockerfileInContext(dir, dockerfile));
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new AppError('IO', `Cannot read ${path}: ${(err as Error).message}`);
+    }
+    return { ...outlineDockerfile(text), remembered: await this.remembered.get(dir) };
+  }
+
+  private async save(record: BuildRecordData): Promise<void> {
+    try {
+      const stored = await this.history.put(record);
+      this.options.onHistoryChanged?.(stored);
+    } catch {
+      // The build itself matters more than its history entry; a full disk shows in the log writer.
+    }
+  }
+}

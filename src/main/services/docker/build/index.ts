@@ -1,0 +1,12 @@
+export { BuildService } from './build-service';
+export type { BuildServiceOptions, StartedBuild } from './build-service';
+export { BuildHistory } from './build-history';
+export type { LogPage } from './build-history';
+export { runBuild, chooseBuilder } from './build-runner';
+export type { BuildRunOptions } from './build-runner';
+export { packBuildContext } from './build-context';
+export { listContextEntries } from './context-files';
+export { outlineDockerfile } from './dockerfile-args';
+export { decodeBuildkitStatus } from './buildkit-status';
+export { StepTracker } from './step-tracker';
+export type { BuildModelSink } from './step-tracker';
