@@ -88,6 +88,8 @@ if command -v bash >/dev/null 2>&1; then
 else
     sh /root/onstart.sh >> /var/log/onstart.log 2>&1 &
 fi
+# Lets the app tell "onstart still booting" from "onstart ended" when it waits for readiness.
+echo $! > /.tstudio/onstart.pid
 
 touch /root/hasbooted
 log "ready ($mode mode)"

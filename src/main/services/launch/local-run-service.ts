@@ -95,7 +95,11 @@ const JUPYTER_PATHS = [
  */
 const PROVISIONING_DONE_SCRIPT = [
   '[ -e /.provisioning ] && exit 1',
+  // $2 = 1 when something starts the image's boot (args mode, or an onstart in ssh/jupyter mode).
+  '[ "$2" = 1 ] || exit 0',
   '[ -d /etc/vast_boot.d ] || exit 0',
+  // An onstart that already ended never started a boot that would make the marker.
+  'if [ -f /.tstudio/onstart.pid ] && ! kill -0 "$(cat /.tstudio/onstart.pid)" 2>/dev/null; then exit 0; fi',
   '[ -S /var/run/supervisor.sock ] || exit 1',
   '[ "$(stat -c %Y /var/run/supervisor.sock)" -ge "$1" ] || exit 1',
   'exit 0',
@@ -190,6 +194,7 @@ export class LocalRunService {
       [LABELS.ports]: JSON.stringify(ports),
       [LABELS.identityFile]: this.options.identityFile,
       [LABELS.cpuOnly]: gpu.count === 0 ? '1' : '0',
+      [LABELS.boot]: opts.mode === 'args' || (source.template?.onstart ?? '').trim() !== '' ? '1' : '0',
       ...(opts.ephemeral ? { [LABELS.ephemeral]: '1' } : {}),
     };
     const { ExposedPorts, PortBindings } = dockerPortConfig(planned);
@@ -274,6 +279,7 @@ export class LocalRunService {
     const mode = runModeOf(inspected.Config.Labels?.[LABELS.mode]);
     const ports = parsePortsLabel(inspected.Config.Labels?.[LABELS.ports]);
     const startedAtSeconds = Math.floor(Date.parse(inspected.State.StartedAt) / 1000);
+    const expectsBoot = inspected.Config.Labels?.[LABELS.boot] !== '0' ? '1' : '0';
     const timeout = (what: string) =>
       new AppError(
         'TIMEOUT',
@@ -321,7 +327,7 @@ export class LocalRunService {
       opts.signal?.throwIfAborted();
       await this.assertStillRunning(id);
       const check = await transport.exec(
-        ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(startedAtSeconds)],
+        ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(startedAtSeconds), expectsBoot],
         { signal: opts.signal, timeoutMs: 15_000 },
       );
       if (check.exitCode === 0) return;
@@ -673,15 +679,15 @@ function httpAnswers(port: number): Promise<boolean> {
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -13,6 +13,8 @@ export const LABELS = {
   identityFile: 'tstudio.run.identity-file',
   ephemeral: 'tstudio.run.ephemeral',
   cpuOnly: 'tstudio.run.cpu-only',
+  /** 1 when something starts the image's own boot (args mode, or an onstart): ready then waits for it. */
+  boot: 'tstudio.run.boot',
 } as const;
 
 export type RunState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

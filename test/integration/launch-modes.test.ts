@@ -1,0 +1,183 @@
+import { createServer, type Server } from 'node:net';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerExecTransport } from '../../src/main/services/supervisor';
+import { pickFreePort } from '../../src/main/services/launch';
+import { runRun } from '../../src/main/cli/commands/run';
+import { runStatus } from '../../src/main/cli/commands/status';
+import { runRm } from '../../src/main/cli/commands/rm';
+import { DEMO_TEMPLATE_DIR, TEST_LABELS, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
+
+function httpStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 10_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function collector() {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: { stdout: (s: string) => void (out.stdout += s), stderr: (s: string) => void (out.stderr += s) },
+  };
+}
+
+describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
+  let h: DemoHarness;
+  const extraImages: string[] = [];
+
+  beforeAll(async () => {
+    h = await demoHarness();
+  });
+  afterAll(async () => {
+    for (const image of extraImages)
+      await h.docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
+    await h?.cleanup();
+  });
+
+  it('jupyter mode: Jupyter answers on 8080 with the token, and /.launch says jupyter', async () => {
+    const ready = await h.runs.start({
+      source: DEMO_TEMPLATE_DIR,
+      mode: 'jupyter',
+      buildTag: h.image,
+      readyTimeoutMs: 90_000,
+    });
+    const id = ready.run.containerId;
+    const port = ready.run.ports['8080/tcp']!;
+    const env = (await h.docker.getContainer(id).inspect()).Config.Env;
+    const token = env.find((e) => e.startsWith('JUPYTER_TOKEN='))!.slice('JUPYTER_TOKEN='.length);
+    expect(token).toMatch(/^[0-9a-f]{64}$/);
+    expect(await httpStatus(port, `/api/status?token=${token}`)).toBe(200);
+    expect(await httpStatus(port, '/api/status')).toBe(403);
+    const exec = new DockerExecTransport(h.docker, id);
+    expect((await exec.exec(['cat', '/.launch'])).stdout).toContain('jupyter');
+    // Jupyter mode keeps the Jupyter entries of PORTAL_CONFIG, and the image points them at 8080.
+    const portal = (await exec.exec(['printenv', 'PORTAL_CONFIG'])).stdout;
+    expect(portal).toContain('Jupyter');
+    expect(ready.run.ssh?.port).toBe(ready.run.ports['22/tcp']);
+    await h.runs.remove(id);
+  });
+
+  it("args mode: the image's own ENTRYPOINT runs with the args, and there is no /.launch", async () => {
+    const ready = await h.runs.start({
+      source: DEMO_TEMPLATE_DIR,
+      mode: 'args',
+      args: ['--hello-from-args'],
+      buildTag: h.image,
+      readyTimeoutMs: 90_000,
+    });
+    const id = ready.run.containerId;
+    expect(ready.run.ssh).toBeNull();
+    const inspected = await h.docker.getContainer(id).inspect();
+    expect(inspected.Config.Entrypoint).toEqual(['/opt/instance-tools/bin/entrypoint.sh']);
+    expect(inspected.Config.Cmd).toEqual(['--hello-from-args']);
+    const exec = new DockerExecTransport(h.docker, id);
+    expect((await exec.exec(['cat', '/proc/1/cmdline'])).stdout.split('\0')).toEqual(
+      expect.arrayContaining(['/opt/instance-tools/bin/boot_default.sh', '--hello-from-args']),
+    );
+    expect((await exec.exec(['test', '-e', '/.launch'])).exitCode).toBe(1);
+    const logs = await waitFor(
+      'the boot to mention the flag',
+      async () => {
+        const text = await h.runs.logs(id);
+        return text.includes('boot: ignoring unknown flag --hello-from-args') ? text : undefined;
+      },
+      20_000,
+    );
+    expect(logs).toContain('boot: 10-prep-env.sh');
+    // Args mode strips Jupyter from PORTAL_CONFIG too.
+    expect((await exec.exec(['printenv', 'PORTAL_CONFIG'])).stdout.trim()).toBe(
+      'localhost:8000:18000:/:Demo Web App',
+    );
+    await h.runs.remove(id);
+  });
+
+  it('refuses ssh mode for an image without sshd, and leaves nothing behind', async () => {
+    const tag = 'tstudio-test/no-sshd:it';
+    extraImages.push(tag);
+    const stream = await h.docker.buildImage({ context: await noSshdContext(), src: ['Dockerfile'] }, {
+      t: tag,
+      labels: TEST_LABELS,
+    } as never);
+    await new Promise((resolve, reject) =>
+      h.docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))),
+    );
+    const before = (await h.runs.list()).length;
+    await expect(h.runs.start({ source: tag, mode: 'ssh' })).rejects.toMatchObject({
+      code: 'TEMPLATE_INVALID',
+      message: expect.stringMatching(/no sshd/),
+    });
+    expect((await h.runs.list()).length).toBe(before);
+  });
+
+  it('says when the image is missing, and when a pinned port is taken', async () => {
+    await expect(
+      h.runs.start({ source: 'tstudio-test/does-not-exist:nope', mode: 'ssh' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const port = await pickFreePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(
+        h.runs.start({ source: h.image, mode: 'ssh', hostPorts: { '22/tcp': port } }),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('tstudio run --json, status --json and rm', async () => {
+    const ctx = { docker: h.docker, runs: h.runs };
+    const run = collector();
+    expect(await runRun({ source: h.image, mode: 'ssh', json: true, port: ['70000'] }, run.io, ctx)).toBe(0);
+    const result = JSON.parse(run.out.stdout) as {
+      id: string;
+      mode: string;
+      ssh: { host: string; port: number; user: string; identityFile: string };
+      ports: Record<string, number>;
+    };
+    expect(result).toMatchObject({
+      mode: 'ssh',
+      ssh: { host: '127.0.0.1', user: 'root', identityFile: h.key.identityFile },
+    });
+    expect(result.ssh.port).toBe(result.ports['22/tcp']);
+    // An identity port: the same number inside and out, announced as VAST_TCP_PORT_70000.
+    const identity = result.ports['70000/tcp']!;
+    const inspected = await h.docker.getContainer(result.id).inspect();
+    expect(inspected.HostConfig.PortBindings?.[`${identity}/tcp`]).toEqual([
+      { HostIp: '127.0.0.1', HostPort: String(identity) },
+    ]);
+    expect(inspected.Config.Env).toContain(`VAST_TCP_PORT_70000=${identity}`);
+    expect(inspected.Config.Labels).toMatchObject({
+      'tstudio.run': '1',
+      'tstudio.run.mode': 'ssh',
+      'tstudio.test': '1',
+    });
+
+    const status = collector();
+    expect(await runStatus({ id: result.id, json: true }, status.io, ctx)).toBe(0);
+    // An image run has no onstart, so the image's boot (and supervisord) never started: nothing to show.
+    expect(JSON.parse(status.out.stdout)).toMatchObject({ programs: [], provisioning: 'none' });
+
+    const rm = collector();
+    expect(await runRm({ id: result.id }, rm.io, ctx)).toBe(0);
+    await expect(h.runs.get(result.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+async function noSshdContext(): Promise<string> {
+  const { mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'tstudio-no-sshd-'));
+  await writeFile(join(dir, 'Dockerfile'), 'FROM tstudio/base:bookworm\nRUN rm -f /usr/sbin/sshd\n');
+  return dir;
+}
