@@ -87,6 +87,23 @@ describe('retries', () => {
     await c.destroyInstance(instanceId);
   });
 
+  it('never retries a create after a 502 (the instance may exist), but does after a 429 or 503', async () => {
+    const c = client();
+    const { offers } = await c.searchOffers({});
+    sandbox.setFaults({ failNextCalls: 1, failNextStatus: 502 });
+    let before = sandbox.calls;
+    const err = await rejection(c.createInstance(offers[0]!.id, { image: 'tstudio/demo:dev', mode: 'ssh' }));
+    expect(err.code).toBe('VAST_UNAVAILABLE');
+    expect(sandbox.calls - before).toBe(1);
+
+    sandbox.setFaults({ failNextCalls: 2, failNextStatus: 503 });
+    before = sandbox.calls;
+    const { instanceId } = await c.createInstance(offers[0]!.id, { image: 'tstudio/demo:dev', mode: 'ssh' });
+    expect(sandbox.calls - before).toBe(3);
+    await c.destroyInstance(instanceId);
+    expect((await rejection(c.rebootInstance(instanceId))).code).toBe('NOT_FOUND');
+  });
+
   it('times out a slow answer per attempt and says so', async () => {
     sandbox.setFaults({ latencyMs: 400 });
     const err = await rejection(client({ timeoutMs: 100, attempts: 2 }).currentUser());

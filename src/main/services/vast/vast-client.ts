@@ -91,7 +91,7 @@ export interface VastTemplateBody {
   private: boolean;
 }
 
-const INSTANCE_NOT_FOUND = ['no_such_instance', 'not_found', 'invalid_id', 'invalid_args'];
+const INSTANCE_NOT_FOUND = ['no_such_instance', 'not_found', 'invalid_id'];
 
 /**
  * The Vast REST API as the official client uses it (reference/vast-api.md). The API key is given
@@ -178,6 +178,7 @@ export class VastClient {
       schema: CreateInstanceResponse,
       signal,
       subject: `the launch on offer ${offerId}`,
+      idempotent: false,
     });
     this.ledger?.recordCreated({
       instanceId: res.new_contract,
@@ -243,7 +244,14 @@ export class VastClient {
   }
 
   async rebootInstance(id: number, signal?: AbortSignal): Promise<void> {
-    await this.instanceCall('PUT', `/instances/reboot/${id}/`, {}, id, signal);
+    // Reboot says 400 invalid_args "invalid instance_id" for an unknown id.
+    await this.http.request('PUT', `/instances/reboot/${id}/`, {
+      body: {},
+      schema: SuccessResponse,
+      signal,
+      notFoundCodes: [...INSTANCE_NOT_FOUND, 'invalid_args'],
+      subject: `instance ${id}`,
+    });
   }
 
   async labelInstance(id: number, label: string, signal?: AbortSignal): Promise<void> {

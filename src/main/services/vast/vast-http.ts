@@ -29,9 +29,17 @@ export interface RequestOptions<S extends z.ZodType> {
   notFoundCodes?: readonly string[];
   /** What the call is about, for messages: "instance 123". */
   subject?: string;
+  /**
+   * False for calls that must not run twice (creating an instance costs money): then only answers
+   * that prove the request was not processed are retried (429, 503, a refused connection), never a
+   * timeout or a 502/504 after which the instance may exist already.
+   */
+  idempotent?: boolean;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const SAFE_RETRY_STATUSES = new Set([429, 503]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 const AUTH_CODES = new Set(['auth_error', 'not_authorized', 'unauthorized', 'invalid_key']);
 
 export function resolveBaseUrl(explicit?: string): string {
@@ -74,12 +82,14 @@ export class VastHttp {
     const body = hasBody ? JSON.stringify(options.body ?? {}) : undefined;
     let delay = this.backoffMs;
     let last: { status: number; text: string } | { error: unknown } | null = null;
+    const idempotent = options.idempotent ?? true;
+    const retryStatuses = idempotent ? RETRY_STATUSES : SAFE_RETRY_STATUSES;
 
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       options.signal?.throwIfAborted();
       try {
         const res = await this.fetchOnce(method, url, body, options.signal);
-        if (RETRY_STATUSES.has(res.status) && attempt < this.attempts) {
+        if (retryStatuses.has(res.status) && attempt < this.attempts) {
           last = res;
           await sleep(delay, options.signal);
           delay *= this.backoffFactor;
@@ -90,7 +100,7 @@ export class VastHttp {
         if (options.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
         if (err instanceof AppError) throw err;
         last = { error: err };
-        if (attempt < this.attempts) {
+        if (attempt < this.attempts && (idempotent || NOT_SENT_CODES.has(errorCode(err)))) {
           await sleep(delay, options.signal);
           delay *= this.backoffFactor;
           continue;
@@ -253,6 +263,11 @@ export class VastHttp {
   private redact(text: string): string {
     return this.apiKey.length >= 4 ? text.split(this.apiKey).join('***') : text;
   }
+}
+
+function errorCode(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  return typeof cause?.code === 'string' ? cause.code : '';
 }
 
 class TimeoutFailure extends Error {
