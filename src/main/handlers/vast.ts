@@ -13,18 +13,11 @@ import {
   VastClient,
   runtypeForMode,
   type VastClientOptions,
+  type VastConnection,
   type VastOfferData,
 } from '../services/vast/index';
 
-/** The account calls go to right now. The key stays in main: only hasKey/sandbox reach the renderer. */
-export interface VastConnection {
-  apiKey: string;
-  baseUrl: string;
-  /** True for the bundled sandbox (no key configured, or `tstudio sandbox`). */
-  sandbox: boolean;
-  /** True when a real Vast key is configured. */
-  hasKey: boolean;
-}
+export type { VastConnection };
 
 export interface VastHandlerDeps {
   /** The stored key and VAST_URL, or the sandbox when no key is configured. */

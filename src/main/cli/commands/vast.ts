@@ -10,12 +10,11 @@
 // Every subcommand takes [--url URL] [--api-key KEY]; the key is otherwise read like the vast CLI
 // does it: VAST_API_KEY, then ~/.config/vastai/vast_api_key (legacy ~/.vast_api_key). VAST_URL
 // sets the server (a `tstudio sandbox` URL works).
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { defaultDataDir } from '../../app';
 import {
+  findImportableVastKey,
   InstanceLedger,
   launchSpecFromTemplate,
   loadTemplateSource,
@@ -48,16 +47,7 @@ export function resolveVastKey(
   home: string,
 ): string | null {
   if (explicit?.trim()) return explicit.trim();
-  if (env.VAST_API_KEY?.trim()) return env.VAST_API_KEY.trim();
-  for (const f of [join(home, '.config', 'vastai', 'vast_api_key'), join(home, '.vast_api_key')]) {
-    try {
-      const k = readFileSync(f, 'utf8').trim();
-      if (k) return k;
-    } catch {
-      // Not there: try the next place.
-    }
-  }
-  return null;
+  return findImportableVastKey(env, home)?.key ?? null;
 }
 
 function connect(

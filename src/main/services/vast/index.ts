@@ -26,3 +26,5 @@ export { loadTemplateSource, resolveTemplateFile, imageRef, fillReadme } from '.
 export type { TemplateSource } from './template-source';
 export { launchSpecFromTemplate, appLabel, APP_LABEL_PREFIX } from './template-launch';
 export { TemplatePublisher, templateBody, TEMPLATE_MAP_FILE } from './template-publisher';
+export { VastAccountResolver, findImportableVastKey } from './account-resolver';
+export type { VastConnection, ImportableKey } from './account-resolver';
