@@ -289,7 +289,8 @@ export class InstanceStore {
       min_bid: offer.min_bid ?? null,
       is_bid: rec.priceBid !== null,
       storage_cost: offer.storage_cost ?? null,
-      storage_total_cost: ((Number(offer.storage_cost ?? 0) * rec.diskGb) / (30 * 24)) * 1,
+      // storage_cost is $/GB/month; this is the hourly storage charge for the disk.
+      storage_total_cost: (Number(offer.storage_cost ?? 0) * rec.diskGb) / (30 * 24),
       credit_balance: null,
       reliability2: offer.reliability2 ?? offer.reliability ?? null,
       verification: offer.verification ?? null,
