@@ -4,3 +4,5 @@ export { createDockerClient, readEngineFacts, compareApiVersions, unreachable } 
 export { EngineMonitor } from './engine-monitor';
 export type { EngineMonitorOptions } from './engine-monitor';
 export * from './build/index';
+export * from './push/index';
+export * from './registry/index';

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import type { BuildParamsData, BuildResultData, BuilderKindData } from '../../../../shared/contract/builds';
 import { AppError } from '../../../../shared/errors';
@@ -8,6 +7,7 @@ import type { BuildStreamDecoder, BuildStreamEvent } from './build-stream';
 import { BuildkitBuildDecoder } from './buildkit-decoder';
 import { ClassicBuildDecoder } from './classic-decoder';
 import { StepTracker, type BuildModelSink } from './step-tracker';
+import { readJsonLines } from './json-lines';
 
 export interface BuildRunOptions {
   signal?: AbortSignal;
@@ -89,7 +89,7 @@ export async function runBuild(
 
   let brokenOff: unknown = null;
   try {
-    await readJsonLines(stream, (event) => decoder.handle(event));
+    await readJsonLines<BuildStreamEvent>(stream, (event) => decoder.handle(event));
   } catch (err) {
     brokenOff = err;
   }
@@ -125,36 +125,6 @@ export async function runBuild(
     builder,
     durationMs: Date.now() - started,
   };
-}
-
-/** The engine's stream is newline-delimited JSON, but chunks cut lines anywhere. */
-async function readJsonLines(
-  stream: NodeJS.ReadableStream,
-  onEvent: (e: BuildStreamEvent) => void,
-): Promise<void> {
-  let rest = '';
-  // A multi-byte character can be cut between chunks too.
-  const utf8 = new StringDecoder('utf8');
-  const handle = (line: string): void => {
-    const trimmed = line.trim();
-    if (!trimmed) return;
-    try {
-      onEvent(JSON.parse(trimmed) as BuildStreamEvent);
-    } catch (err) {
-      if (err instanceof SyntaxError) onEvent({ stream: `${trimmed}\n` });
-      else throw err;
-    }
-  };
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    rest += typeof chunk === 'string' ? chunk : utf8.write(chunk);
-    let cut = rest.indexOf('\n');
-    while (cut !== -1) {
-      handle(rest.slice(0, cut));
-      rest = rest.slice(cut + 1);
-      cut = rest.indexOf('\n');
-    }
-  }
-  handle(rest + utf8.end());
 }
 
 function cancelled(): AppError {

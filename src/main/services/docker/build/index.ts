@@ -10,3 +10,4 @@ export { outlineDockerfile } from './dockerfile-args';
 export { decodeBuildkitStatus } from './buildkit-status';
 export { StepTracker } from './step-tracker';
 export type { BuildModelSink } from './step-tracker';
+export { readJsonLines } from './json-lines';
