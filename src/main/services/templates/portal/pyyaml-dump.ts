@@ -303,10 +303,13 @@ function hex(n: number, width: number): string {
   return n.toString(16).toUpperCase().padStart(width, '0');
 }
 
-/** check_simple_key for a scalar: under 128 code points, not empty, not multi-line. */
+/**
+ * check_simple_key for a str scalar: not empty, not multi-line, and shorter than 128 counting the
+ * prepared tag `!!str` (5 characters) that PyYAML adds to the length even though it is implicit.
+ */
 function isSimpleKey(key: string): boolean {
   const a = analyzeScalar(key);
-  return a.scalar.length < 128 && !a.empty && !a.multiline;
+  return a.scalar.length + '!!str'.length < 128 && !a.empty && !a.multiline;
 }
 
 function emitMapping(w: Writer, mapping: DumpMapping, indents: Array<number | null>): void {
