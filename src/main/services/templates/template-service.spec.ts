@@ -58,7 +58,11 @@ describe('templates handlers', () => {
       /^-p 1111:1111 -p 8188:8188 -p 8080:8080 -e OPEN_BUTTON_PORT="1111"/,
     );
 
-    const before = (await handlers['templates:lint']({ path: opened.root, warnings: true })).findings;
+    const linted = await handlers['templates:lint']({ path: opened.root, warnings: true });
+    expect(templateCalls['templates:lint'].output.parse(linted).rules.length).toBeGreaterThan(20);
+    templateCalls['templates:recent'].output.parse(await handlers['templates:recent']({}));
+    templateCalls['templates:rules'].output.parse(await handlers['templates:rules']({}));
+    const before = linted.findings;
     expect(before.some((f) => f.code === 'TS103')).toBe(false);
     await handlers['templates:save']({
       kind: 'manifest',
