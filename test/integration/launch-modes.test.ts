@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerExecTransport } from '../../src/main/services/supervisor';
-import { pickFreePort } from '../../src/main/services/launch';
+import { buildImageFromFolder, pickFreePort } from '../../src/main/services/launch';
 import { runRun } from '../../src/main/cli/commands/run';
 import { runStatus } from '../../src/main/cli/commands/status';
 import { runRm } from '../../src/main/cli/commands/rm';
@@ -103,13 +103,7 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
   it('refuses ssh mode for an image without sshd, and leaves nothing behind', async () => {
     const tag = 'tstudio-test/no-sshd:it';
     extraImages.push(tag);
-    const stream = await h.docker.buildImage({ context: await noSshdContext(), src: ['Dockerfile'] }, {
-      t: tag,
-      labels: TEST_LABELS,
-    } as never);
-    await new Promise((resolve, reject) =>
-      h.docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve(null))),
-    );
+    await buildImageFromFolder(h.docker, await noSshdContext(), tag, { labels: TEST_LABELS });
     const before = (await h.runs.list()).length;
     await expect(h.runs.start({ source: tag, mode: 'ssh' })).rejects.toMatchObject({
       code: 'TEMPLATE_INVALID',

@@ -1,4 +1,4 @@
-// tstudio smoke PATH [--mode ssh|jupyter|args] [--template NAME] [--timeout S] [--strict] [--json]
+// tstudio smoke PATH [--mode ssh|jupyter|args] [--template NAME] [--timeout S] [--port-grace S] [--strict] [--json]
 import { formatSmokeReport, runSmoke as smokeTemplate, type RunMode } from '../../services/launch';
 import type { CliIo } from '../io';
 import { createLocalRunsContext, type LocalRunsContext } from './run';
@@ -11,6 +11,8 @@ export interface SmokeCommandOptions {
   /** Seconds for the whole smoke, build included (default 300). */
   timeout?: number;
   strict?: boolean;
+  /** Seconds a RUNNING portal program may take to bind its internal port (default 60). */
+  portGrace?: number;
   json?: boolean;
 }
 
@@ -30,6 +32,7 @@ export async function runSmoke(
       template: argv.template,
       timeoutMs: (argv.timeout ?? 300) * 1000,
       strict: argv.strict,
+      portGraceSeconds: argv.portGrace,
     },
     {
       signal: io.signal ?? new AbortController().signal,

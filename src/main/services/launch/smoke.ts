@@ -15,6 +15,11 @@ export interface SmokeOptions {
   timeoutMs?: number;
   /** Fail on any program that ends FATAL, not only on those behind PORTAL_CONFIG. */
   strict?: boolean;
+  /**
+   * How long a RUNNING portal program may take to bind its internal port (s, default 60) before the
+   * smoke stops waiting and fails it; apps that load models first need more.
+   */
+  portGraceSeconds?: number;
 }
 
 export type ProgramRole = 'portal' | 'skipped' | 'other';
@@ -123,7 +128,12 @@ export async function runSmoke(
     }
 
     const supervisor = runs.supervisor(runId);
-    const { snapshot, apps, programs } = await settle(supervisor, deadline, progress?.signal);
+    const { snapshot, apps, programs } = await settle(
+      supervisor,
+      deadline,
+      opts.portGraceSeconds ?? 60,
+      progress?.signal,
+    );
     report.provisioning = snapshot.provisioning;
     report.programs = programs;
 
@@ -201,6 +211,7 @@ export async function runSmoke(
 async function settle(
   supervisor: SupervisorClient,
   deadline: number,
+  portGraceSeconds: number,
   signal?: AbortSignal,
 ): Promise<{ snapshot: SupervisorSnapshot; apps: PortalApp[]; programs: SmokeProgram[] }> {
   const terms = new Map<string, string | null>();
@@ -210,16 +221,22 @@ async function settle(
     const apps = await supervisor.portalApps(signal);
     const listening = new Set((await supervisor.listeningTcp(signal)).map((s) => s.port));
     const programs: SmokeProgram[] = [];
+    const uptime = new Map<string, number | null>();
     for (const p of snapshot.programs) {
       if (!terms.has(p.name))
         terms.set(p.name, await supervisor.portalTermOf(p.namespec, signal).catch(() => null));
       programs.push(classify(p, terms.get(p.name) ?? null, apps, listening));
+      uptime.set(p.namespec, p.uptimeSeconds);
     }
     const unsettled = programs.some(
       (p) =>
         ['STARTING', 'BACKOFF', 'STOPPING'].includes(p.state) ||
         (p.role === 'skipped' && p.state === 'RUNNING') ||
-        (p.role === 'portal' && (p.state !== 'RUNNING' || !p.listening)),
+        // A portal program that runs but has not bound its port yet gets its grace period, no more.
+        (p.role === 'portal' &&
+          p.state === 'RUNNING' &&
+          !p.listening &&
+          (uptime.get(p.name) ?? 0) < portGraceSeconds),
     );
     if ((!unsettled && snapshot.supervisord !== 'unreachable') || Date.now() > deadline)
       return { snapshot, apps, programs };
