@@ -11,6 +11,9 @@ import { AppError } from '../../src/shared/errors';
 import { OperationManager } from '../../src/main/services/operations';
 import { BuildService, createDockerClient, resolveDockerEndpoint } from '../../src/main/services/docker';
 import { runBuild as runBuildCommand } from '../../src/main/cli/commands/build';
+import { createBuildHandlers } from '../../src/main/handlers/builds';
+import { BuildParams } from '../../src/shared/contract/builds';
+import { PushService } from '../../src/main/services/docker';
 import { REPO_ROOT } from './helpers/cli';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'build');
@@ -354,5 +357,27 @@ describe('tstudio build (CLI function)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+it('answers the builds calls through its handlers', async () => {
+  const handlers = createBuildHandlers({ builds, pushes: new PushService({ docker, operations }) });
+  const { args, stages, remembered } = await handlers['builds:args']({
+    contextDir: join(FIXTURES, 'fail'),
+    dockerfile: 'Dockerfile',
+  });
+  expect(args.map((a) => a.name)).toEqual(['RUN_ID']);
+  expect(stages).toHaveLength(1);
+  expect(remembered).toEqual({ RUN_ID: `${RUN}-cli` });
+  const { operationId } = await handlers['builds:start'](
+    BuildParams.parse({ contextDir: join(FIXTURES, 'ok'), tags: [tag('handlers')], labels: LABELS }),
+  );
+  await operations.settled(operationId);
+  const history = await handlers['builds:history']({ limit: 1 });
+  expect(history[0]).toMatchObject({ id: operationId, outcome: 'succeeded' });
+  const page = await handlers['builds:log']({ id: operationId, offset: 0, limit: 1024 * 1024 });
+  expect(page.text).toContain('hello from step one');
+  await expect(handlers['builds:rerun']({ id: 'no-such-build' })).rejects.toMatchObject({
+    code: 'NOT_FOUND',
   });
 });

@@ -10,6 +10,7 @@ import type { PushLayerProgressData } from '../../src/shared/contract/builds';
 import { AppError } from '../../src/shared/errors';
 import { OperationManager } from '../../src/main/services/operations';
 import { PushService, createDockerClient, resolveDockerEndpoint } from '../../src/main/services/docker';
+import { runPush } from '../../src/main/cli/commands/push';
 import { startRegistry, type TestRegistry } from './helpers/registry';
 
 const RUN = randomUUID().slice(0, 8);
@@ -142,5 +143,31 @@ describe('push to a real registry', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+
+  it('tstudio push (CLI function) pushes with config.json credentials and prints JSON lines; exits 1 on a bad image', async () => {
+    let stdout = '';
+    const code = await runPush(
+      { image, json: true, dockerConfigDir },
+      { stdout: (s) => (stdout += s), stderr: () => undefined },
+    );
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as OperationEventData);
+    const pushed = lines.find((e) => e.type === 'push:pushed');
+    expect(pushed?.data).toMatchObject({
+      credentialSource: 'docker-config',
+      digest: expect.stringMatching(/^sha256:/),
+    });
+
+    let stderr = '';
+    const missing = await runPush(
+      { image: `${registry.host}/tstudio-test/never-built:${RUN}`, dockerConfigDir },
+      { stdout: () => undefined, stderr: (s) => (stderr += s) },
+    );
+    expect(missing).toBe(1);
+    expect(stderr).toContain('There is no local image');
   });
 });

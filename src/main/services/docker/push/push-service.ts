@@ -20,6 +20,8 @@ export interface PushServiceOptions {
   operations: OperationManager;
   /** Where ~/.docker/config.json is looked for (tests point it elsewhere). */
   dockerConfig?: DockerConfigOptions;
+  /** Credentials entered earlier in the app (the secret store), asked before config.json. */
+  appCredentials?: (registry: string) => Promise<{ username: string; password: string } | null>;
 }
 
 export interface StartedPush {
@@ -57,13 +59,7 @@ export class PushService {
         } catch {
           throw new AppError('NOT_FOUND', `There is no local image ${image}. Build or tag it first.`);
         }
-        const credentials: ResolvedCredentials = params.credentials
-          ? { auth: params.credentials, source: 'app', origin: 'the credentials entered in the app' }
-          : ((await credentialsFromDockerConfig(reference.registry, this.options.dockerConfig)) ?? {
-              auth: null,
-              source: 'none',
-              origin: '',
-            });
+        const credentials = await this.credentialsFor(reference.registry, params.credentials);
         ctx.log(`Checking the credentials for ${reference.registry}…\n`);
         await verifyRegistryCredentials(reference.registry, credentials.auth, {
           timeoutMs: params.authTimeoutMs,
@@ -134,6 +130,17 @@ export class PushService {
       },
     });
     return { operationId: id, done };
+  }
+
+  /** Entered for this push, else kept by the app, else the docker CLI's, else none. */
+  private async credentialsFor(
+    registry: string,
+    entered: { username: string; password: string } | undefined,
+  ): Promise<ResolvedCredentials> {
+    const fromApp = entered ?? (await this.options.appCredentials?.(registry)) ?? null;
+    if (fromApp) return { auth: fromApp, source: 'app', origin: 'the credentials entered in the app' };
+    const fromConfig = await credentialsFromDockerConfig(registry, this.options.dockerConfig);
+    return fromConfig ?? { auth: null, source: 'none', origin: '' };
   }
 
   /** The engine itself falls back to HTTP for loopback registries and those marked insecure. */
