@@ -4,8 +4,8 @@ import { AppError } from '../../../shared/errors';
 /**
  * Vast carries env vars and port requests in one bag. The create call takes a JSON object where a
  * port is a key (`"-p 8080:8080": "1"`); templates store the same thing as a Docker-flag string
- * (`-p 8080:8080 -e K="V"`). These helpers convert between the shapes the way the CLI and
- * vast-ai/base-image's create.py do.
+ * (`-p 8080:8080 -e K="V"`; folded by the templates service's `foldEnv`). These helpers convert
+ * between the shapes the way the CLI does.
  */
 
 const PORT_SPEC = /^\d{1,5}(:\d{1,5})?(\/(tcp|udp))?$/;
@@ -33,21 +33,6 @@ export function launchEnvObject(
   for (const p of ports) out[`-p ${normalizePortSpec(p)}`] = '1';
   for (const [k, v] of Object.entries(env)) out[k] = v;
   return out;
-}
-
-/**
- * create.py's fold for a template's `env` field: every `-p` first, then `-e K="V"` with `"` escaped.
- * A string env is passed through with the ports put in front of it.
- * TODO(templates): unify with the templates service's folding once it exists (src/main/services/templates).
- */
-export function foldTemplateEnv(
-  env: Record<string, string> | string | undefined,
-  ports: readonly string[],
-): string {
-  const portFlags = ports.map((p) => `-p ${normalizePortSpec(p)}`);
-  if (typeof env === 'string') return [...portFlags, env.trim()].filter(Boolean).join(' ');
-  const envFlags = Object.entries(env ?? {}).map(([k, v]) => `-e ${k}="${String(v).replace(/"/g, '\\"')}"`);
-  return [...portFlags, ...envFlags].join(' ');
 }
 
 /**

@@ -7,7 +7,7 @@ export { buildOfferQuery, parseQueryString, parseOrder, DEFAULT_OFFER_FILTERS } 
 export type { OfferQuery } from './offer-query';
 export { runtypeForMode, parseRuntype, modeFromTemplate } from './runtype';
 export type { LaunchModeName, ParsedRuntype } from './runtype';
-export { launchEnvObject, foldTemplateEnv, parseEnvFlagString, normalizePortSpec } from './env-flags';
+export { launchEnvObject, parseEnvFlagString, normalizePortSpec } from './env-flags';
 export { sshEndpoint } from './ssh-endpoint';
 export type { SshEndpointData } from './ssh-endpoint';
 export { fatalReason, FATAL_STATUS_FRAGMENTS, extraEnvObject } from './instance-status';

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { modeFromTemplate, parseRuntype, runtypeForMode } from './runtype';
-import {
-  launchEnvObject,
-  foldTemplateEnv,
-  parseEnvFlagString,
-  splitEnvObject,
-  normalizePortSpec,
-} from './env-flags';
+import { launchEnvObject, parseEnvFlagString, splitEnvObject, normalizePortSpec } from './env-flags';
 import { sshEndpoint } from './ssh-endpoint';
 import { fatalReason } from './instance-status';
 import type { VastInstanceData } from './schemas';
@@ -54,13 +48,6 @@ describe('env and ports', () => {
       TZ: 'UTC',
     });
     expect(() => normalizePortSpec('80; rm -rf /')).toThrow(/port spec/);
-  });
-
-  it('folds a template env like create.py: ports first, values quoted and escaped', () => {
-    expect(foldTemplateEnv({ A: 'x y', B: 'say "hi"' }, ['1111:1111'])).toBe(
-      '-p 1111:1111 -e A="x y" -e B="say \\"hi\\""',
-    );
-    expect(foldTemplateEnv('-e A=1', ['8080'])).toBe('-p 8080:8080 -e A=1');
   });
 
   it('reads a Docker-flag env string into the same object', () => {

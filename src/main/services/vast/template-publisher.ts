@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../../shared/errors';
-import { foldTemplateEnv } from './env-flags';
 import type { VastTemplateData } from './schemas';
 import { fillReadme, loadTemplateSource, type TemplateSource } from './template-source';
 import type { VastClient, VastTemplateBody } from './vast-client';
@@ -25,7 +24,7 @@ export function templateBody(t: TemplateSource, userId: number | null): VastTemp
     tag: t.tag,
     href: t.href,
     repo: t.repo,
-    env: foldTemplateEnv(t.envString ?? t.env, t.envString ? portsNotInString(t) : t.ports),
+    env: t.foldedEnv,
     onstart: t.onstart,
     runtype,
     use_ssh: t.useSsh || runtype !== 'args',
@@ -41,12 +40,6 @@ export function templateBody(t: TemplateSource, userId: number | null): VastTemp
     desc: t.desc,
     private: t.private,
   };
-}
-
-function portsNotInString(t: TemplateSource): string[] {
-  return t.ports.filter(
-    (p) => !new RegExp(`-p\\s+${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\s|$)`).test(t.envString ?? ''),
-  );
 }
 
 /**

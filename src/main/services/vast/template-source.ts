@@ -2,13 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../../shared/errors';
+import { foldEnv, YAML_OPTIONS } from '../templates/index';
 import { parseEnvFlagString } from './env-flags';
 
 /**
- * The parts of a template.yml that launching and publishing need. A minimal reader of the format
- * (reference/vast-templates.md §1); the templates service owns the full model and validation.
- * TODO(templates): read through src/main/services/templates/index.ts once it exports its manifest
- * loader, and drop this file.
+ * The parts of a template.yml that launching and publishing need (reference/vast-templates.md §1).
+ * The templates service owns the full model and validation; the env fold for publishing is its
+ * create.py-exact `foldEnv`.
  */
 export interface TemplateSource {
   /** The template.yml file. */
@@ -20,8 +20,8 @@ export interface TemplateSource {
   repo: string | null;
   desc: string | null;
   env: Record<string, string>;
-  /** When the yml gives env as a Docker-flag string, kept verbatim for publishing. */
-  envString: string | null;
+  /** `env` + `ports` folded into one Docker-flag string exactly as create.py does (for publishing). */
+  foldedEnv: string;
   ports: string[];
   onstart: string | null;
   runtype: string;
@@ -55,19 +55,29 @@ export function resolveTemplateFile(path: string): string {
 
 export function loadTemplateSource(path: string, name?: string): TemplateSource {
   const file = resolveTemplateFile(path);
+  const text = readFileSync(file, 'utf8');
+  // Read twice: plain JSON-able values for the API, and create.py's YAML 1.1 + Python int view for
+  // the env fold (an unquoted 8000 and 8000.0 fold differently there).
   let doc: unknown;
+  let pyDoc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    doc = parseYaml(text);
+    pyDoc = parseYaml(text, YAML_OPTIONS);
   } catch (err) {
     throw new AppError(
       'TEMPLATE_INVALID',
       `${file} is not valid YAML: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const entries = Array.isArray(doc) ? doc : [doc];
-  const entry = (name ? entries.find((e) => isRecord(e) && e.name === name) : entries[0]) as unknown;
-  if (!isRecord(entry))
+  const pick = (d: unknown): unknown => {
+    const entries = Array.isArray(d) ? d : [d];
+    return name ? entries.find((e) => isRecord(e) && e.name === name) : entries[0];
+  };
+  const entry = pick(doc);
+  const pyEntry = pick(pyDoc);
+  if (!isRecord(entry) || !isRecord(pyEntry)) {
     throw new AppError('TEMPLATE_INVALID', `${file} has no template entry${name ? ` named "${name}"` : ''}.`);
+  }
   const str = (k: string): string | null =>
     entry[k] === undefined || entry[k] === null ? null : String(entry[k]);
   const bool = (k: string, d: boolean): boolean =>
@@ -78,10 +88,9 @@ export function loadTemplateSource(path: string, name?: string): TemplateSource 
   if (!image) throw new AppError('TEMPLATE_INVALID', `${file}: "image" is required to launch or publish.`);
 
   let env: Record<string, string> = {};
-  let envString: string | null = null;
   const rawEnv = entry.env;
+  const envString = typeof rawEnv === 'string' ? rawEnv : null;
   if (typeof rawEnv === 'string') {
-    envString = rawEnv;
     env = Object.fromEntries(Object.entries(parseEnvFlagString(rawEnv)).filter(([k]) => !k.startsWith('-')));
   } else if (Array.isArray(rawEnv)) {
     for (const item of rawEnv) {
@@ -121,7 +130,7 @@ export function loadTemplateSource(path: string, name?: string): TemplateSource 
     repo: str('repo'),
     desc: str('desc'),
     env,
-    envString,
+    foldedEnv: String(foldEnv(pyEntry.ports, pyEntry.env) ?? ''),
     ports,
     onstart: str('onstart'),
     runtype: str('runtype') ?? 'args',
