@@ -15,6 +15,7 @@ import { APP_VERSION } from './version';
 import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
 import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
+import { createTemplatesHandlers } from './handlers/templates';
 
 export interface AppConfig {
   shell: 'electron' | 'browser' | 'cli';
@@ -76,12 +77,15 @@ export function createApp(config: AppConfig): App {
       ? join(resourcesDir, 'demo-template')
       : null;
 
+  const templates = createTemplatesHandlers({ dataDir, emit: (name, payload) => bus.emit(name, payload) });
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
     ...createSshHandlers({ ssh }),
+    ...withoutDispose(templates),
   };
 
   return {
@@ -95,8 +99,15 @@ export function createApp(config: AppConfig): App {
     async dispose() {
       engine.stop();
       stopSshEvents();
+      templates.dispose();
       await ssh.dispose();
       await operations.dispose();
     },
   };
+}
+
+/** A handlers object that also carries dispose(): the handlers alone, for the contract's map. */
+function withoutDispose<T extends { dispose(): void }>(handlers: T): Omit<T, 'dispose'> {
+  const { dispose: _dispose, ...rest } = handlers;
+  return rest;
 }

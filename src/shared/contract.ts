@@ -9,18 +9,21 @@ import { appCalls } from './contract/app';
 import { engineCalls, engineEvents } from './contract/engine';
 import { operationCalls, operationEvents } from './contract/operations';
 import { sshCalls, sshEvents } from './contract/ssh';
+import { templateCalls, templateEvents } from './contract/templates';
 
 export const calls = {
   ...appCalls,
   ...engineCalls,
   ...operationCalls,
   ...sshCalls,
+  ...templateCalls,
 } as const;
 
 export const events = {
   ...engineEvents,
   ...operationEvents,
   ...sshEvents,
+  ...templateEvents,
 } as const;
 
 export type Calls = typeof calls;

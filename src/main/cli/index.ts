@@ -8,6 +8,9 @@ import { AppError } from '../../shared/errors';
 import { processIo } from './io';
 import { runDoctor } from './commands/doctor';
 import { runServe } from './commands/serve';
+import { runLint } from './commands/lint';
+import { runPortal } from './commands/portal';
+import { runNew } from './commands/new';
 
 function port(value: string): number {
   const n = Number(value);
@@ -58,6 +61,40 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on (default: a free port)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; anything else is exposed to others)')
     .action((opts: { port?: number; host?: string }) => run((signal) => runServe(opts, processIo(signal))));
+
+  program
+    .command('lint')
+    .description("Lint a template folder or repository, at least as strictly as Vast's own linter.")
+    .argument('<path>', 'an image folder or a repository of them')
+    .option('--json', 'print {"findings": [...]}')
+    .option('--warn', 'also report warnings')
+    .action((path: string, opts: { json?: boolean; warn?: boolean }) =>
+      run((signal) => runLint({ path, ...opts }, processIo(signal))),
+    );
+
+  program
+    .command('portal')
+    .description('Parse PORTAL_CONFIG as the base image does and print the /etc/portal.yaml it would write.')
+    .argument('<config>', "e.g. 'localhost:8000:18000:/:My App'")
+    .action((config: string) => run((signal) => runPortal({ config }, processIo(signal))));
+
+  program
+    .command('new')
+    .description(
+      'Scaffold a template folder (derivative image, external image, or provisioning-only script).',
+    )
+    .requiredOption('--class <class>', 'derivative | external | provisioning')
+    .requiredOption('--name <name>', 'the image name')
+    .option('--port <port>', "the app's port", port)
+    .option('--dir <dir>', 'where to create it (default: the current folder)')
+    .action(
+      (opts: {
+        class: 'derivative' | 'external' | 'provisioning';
+        name: string;
+        port?: number;
+        dir?: string;
+      }) => run((signal) => runNew(opts, processIo(signal))),
+    );
 
   return program;
 }

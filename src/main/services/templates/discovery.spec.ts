@@ -24,6 +24,10 @@ put('repo/provisioning/sd-forge/provision.sh', '#!/bin/bash\n');
 put('repo/provisioning/sd-forge/templates/default/template.yml', 'name: p\n');
 put('lone/Dockerfile', 'FROM vastai/base-image:2025-01-01\n');
 put('lone-ext/Dockerfile', 'FROM vastai/base-image:2025 AS vast_base_image\nFROM upstream/x:1\n');
+put(
+  'lone-base/Dockerfile',
+  "# Follows vastai/base-image's conventions on a base of its own.\nFROM debian-like:1\n",
+);
 put('script-only/provision.sh', '#!/bin/bash\n');
 put('script-only/template.yml', 'name: s\n');
 put('empty/README.md', 'nothing');
@@ -56,6 +60,8 @@ describe('openFolder', () => {
       hasDockerfile: true,
     });
     expect(openFolder(join(root, 'lone-ext')).images[0]!.class).toBe('external');
+    // A comment naming vastai/base-image does not make a base image a derivative.
+    expect(openFolder(join(root, 'lone-base')).images[0]!.class).toBe('base');
     expect(openFolder(join(root, 'script-only')).images[0]).toMatchObject({
       class: 'provisioning-only',
       hasDockerfile: false,

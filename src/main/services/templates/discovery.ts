@@ -160,7 +160,11 @@ export function openFolder(path: string): OpenedFolder {
 function classifyByDockerfileHint(root: string): TemplateClass {
   let text = '';
   try {
-    text = readFileText(join(root, 'Dockerfile'));
+    // Comments may mention other images ("follows vastai/base-image's conventions"): read instructions only.
+    text = readFileText(join(root, 'Dockerfile'))
+      .split('\n')
+      .filter((line) => !/^\s*#/.test(line))
+      .join('\n');
   } catch {
     return 'derivative';
   }

@@ -1,25 +1,5 @@
 import { EmptyState } from '../components/EmptyState';
 
-export function TemplatesView() {
-  return (
-    <section className="view" aria-labelledby="templates-title">
-      <header className="view-header">
-        <h1 id="templates-title">Templates</h1>
-      </header>
-      <EmptyState title="No template folder open">
-        <p>
-          A template is an image folder: a Dockerfile, a <code>ROOT/</code> overlay and{' '}
-          <code>templates/&lt;name&gt;/template.yml</code>.
-        </p>
-        <p>
-          Open one, or try the demo template that ships with the app:{' '}
-          <code>tstudio run resources/demo-template --mode ssh</code>.
-        </p>
-      </EmptyState>
-    </section>
-  );
-}
-
 export function BuildsView() {
   return (
     <section className="view" aria-labelledby="builds-title">
