@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DockerExecTransport,
@@ -41,6 +41,40 @@ function openSsh(
         : 0;
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** An interactive login (`ssh -tt` with no command) that types `lines`, as a person at a terminal would. */
+function interactiveSsh(h: DemoHarness, port: number, lines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', [
+      '-tt',
+      '-i',
+      h.key.identityFile,
+      '-p',
+      String(port),
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'LogLevel=ERROR',
+      'root@127.0.0.1',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`interactive ssh did not end; output so far:\n${out}`));
+    }, 30_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    child.stdin.write(lines.map((l) => `${l}\n`).join(''));
   });
 }
 
@@ -98,6 +132,15 @@ describe('local run in ssh mode (demo template)', () => {
     expect(r.stdout).toContain('ssh mode');
     expect(r.stdout.toLowerCase()).not.toContain('jupyter');
     expect(r.stdout).toContain('TMUX=none');
+  });
+
+  it('puts interactive logins into tmux, and not after touch ~/.no_auto_tmux', async () => {
+    const inTmux = await interactiveSsh(h, sshPort, ['echo "tmux-check:${TMUX:-none}:end"', 'exit']);
+    expect(inTmux).toMatch(/tmux-check:\/tmp\/tmux-0\/\S+:end/);
+    await exec(h, id, ['touch', '/root/.no_auto_tmux']);
+    const plain = await interactiveSsh(h, sshPort, ['echo "tmux-check:${TMUX:-none}:end"', 'exit']);
+    expect(plain).toContain('tmux-check:none:end');
+    await exec(h, id, ['rm', '-f', '/root/.no_auto_tmux']);
   });
 
   it('refuses password logins', async () => {
