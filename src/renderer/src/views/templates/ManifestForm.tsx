@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ManifestEditData, ManifestViewData } from './templates-store';
 
 type Entry = ManifestViewData['entries'][number];
@@ -107,6 +107,7 @@ function diff(entry: number, before: Draft, after: Draft): ManifestEditData[] {
   return edits;
 }
 
+/** Keyed by the manifest's text where it is used, so a saved or changed file starts a fresh draft. */
 export function ManifestForm({
   entry,
   onSave,
@@ -119,7 +120,6 @@ export function ManifestForm({
   const initial = useMemo(() => draftOf(entry), [entry]);
   const [draft, setDraft] = useState<Draft>(initial);
   const [newPort, setNewPort] = useState('');
-  useEffect(() => setDraft(initial), [initial]);
   const edits = useMemo(() => diff(entry.index, initial, draft), [entry.index, initial, draft]);
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 

@@ -138,7 +138,12 @@ export function TemplatesView() {
             </div>
             {tab === 'manifest' ? (
               entry ? (
-                <ManifestForm entry={entry} saving={s.saving} onSave={s.saveManifest} />
+                <ManifestForm
+                  key={s.manifest?.text}
+                  entry={entry}
+                  saving={s.saving}
+                  onSave={s.saveManifest}
+                />
               ) : (
                 <p className="muted">Choose a template on the left.</p>
               )
