@@ -362,17 +362,22 @@ describe('tstudio build (CLI function)', () => {
 
 it('answers the builds calls through its handlers', async () => {
   const handlers = createBuildHandlers({ builds, pushes: new PushService({ docker, operations }) });
-  const { args, stages, remembered } = await handlers['builds:args']({
-    contextDir: join(FIXTURES, 'fail'),
-    dockerfile: 'Dockerfile',
-  });
-  expect(args.map((a) => a.name)).toEqual(['RUN_ID']);
-  expect(stages).toHaveLength(1);
-  expect(remembered).toEqual({ RUN_ID: `${RUN}-cli` });
   const { operationId } = await handlers['builds:start'](
-    BuildParams.parse({ contextDir: join(FIXTURES, 'ok'), tags: [tag('handlers')], labels: LABELS }),
+    BuildParams.parse({
+      contextDir: join(FIXTURES, 'ok'),
+      tags: [tag('handlers')],
+      buildArgs: { RUN_ID: `${RUN}-handlers` },
+      labels: LABELS,
+    }),
   );
   await operations.settled(operationId);
+  const { args, stages, remembered } = await handlers['builds:args']({
+    contextDir: join(FIXTURES, 'ok'),
+    dockerfile: 'Dockerfile',
+  });
+  expect(args.map((a) => a.name)).toEqual(['GREETING', 'RUN_ID']);
+  expect(stages).toHaveLength(1);
+  expect(remembered).toEqual({ RUN_ID: `${RUN}-handlers` });
   const history = await handlers['builds:history']({ limit: 1 });
   expect(history[0]).toMatchObject({ id: operationId, outcome: 'succeeded' });
   const page = await handlers['builds:log']({ id: operationId, offset: 0, limit: 1024 * 1024 });

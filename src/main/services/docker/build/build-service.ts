@@ -71,7 +71,7 @@ export class BuildService {
           logBytes: 0,
         };
         await this.save(record);
-        void this.remembered.remember(params.contextDir, params.buildArgs).catch(() => undefined);
+        await this.remembered.remember(params.contextDir, params.buildArgs).catch(() => undefined);
         const log = this.history.openLog(ctx.id);
         try {
           const result = await runBuild(docker, params, {
