@@ -131,7 +131,10 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
   it('tstudio run --json, status --json and rm', async () => {
     const ctx = { docker: h.docker, runs: h.runs };
     const run = collector();
-    expect(await runRun({ source: h.image, mode: 'ssh', json: true, port: ['70000'] }, run.io, ctx)).toBe(0);
+    const limits = { cpus: 1.5, memory: 512 * 1024 ** 2, shm: 256 * 1024 ** 2, disk: 10 };
+    expect(
+      await runRun({ source: h.image, mode: 'ssh', json: true, port: ['70000'], ...limits }, run.io, ctx),
+    ).toBe(0);
     const result = JSON.parse(run.out.stdout) as {
       id: string;
       mode: string;
@@ -155,6 +158,15 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
       'tstudio.run.mode': 'ssh',
       'tstudio.test': '1',
     });
+    // Limits as an instance's: CPUs, memory, /dev/shm; the disk size only where the driver can, else a warning.
+    expect(inspected.HostConfig).toMatchObject({
+      NanoCpus: 1.5e9,
+      Memory: limits.memory,
+      ShmSize: limits.shm,
+    });
+    if (!inspected.HostConfig.StorageOpt)
+      expect(run.out.stderr).toMatch(/disk size \(10 GB\) is not applied/);
+    expect(run.out.stderr).toMatch(/CPU-only \(GPU_COUNT=0\)/);
 
     const status = collector();
     expect(await runStatus({ id: result.id, json: true }, status.io, ctx)).toBe(0);

@@ -6,6 +6,7 @@ import {
   type SupervisorSnapshot,
 } from '../../src/main/services/supervisor';
 import type { RunReady } from '../../src/main/services/launch';
+import { runStatus } from '../../src/main/cli/commands/status';
 import { DEMO_TEMPLATE_DIR, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
 
 /** The stock OpenSSH client, as a user would type it. */
@@ -259,6 +260,31 @@ describe('local run in ssh mode (demo template)', () => {
     expect(byName.get('webapp')).toMatchObject({ state: 'RUNNING', skipped: false });
     expect(settled.provisioning).toBe('complete');
     expect(settled.supervisord).toBe('running');
+
+    // `tstudio status ID --json` says the same.
+    let stdout = '';
+    const code = await runStatus(
+      { id: ready.run.id, json: true },
+      { stdout: (s) => void (stdout += s), stderr: () => undefined },
+      { docker: h.docker, runs: h.runs },
+    );
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as {
+      programs: { name: string; state: string; description: string; skipped: boolean }[];
+      provisioning: string;
+    };
+    expect(json.provisioning).toBe('complete');
+    expect(json.programs.find((p) => p.name === 'flaky')).toEqual({
+      name: 'flaky',
+      state: 'FATAL',
+      description: 'Exited too quickly (process log may have details)',
+      skipped: false,
+    });
+    expect(json.programs.find((p) => p.name === 'extras')).toMatchObject({
+      name: 'extras',
+      state: 'EXITED',
+      skipped: true,
+    });
   });
 
   it('shows BACKOFF while a failing program is retried, through start', async () => {

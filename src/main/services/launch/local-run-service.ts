@@ -227,7 +227,17 @@ export class LocalRunService {
     try {
       container = await this.docker.createContainer(createOptions);
     } catch (err) {
-      throw dockerError(err, `create a container from ${imageRef}`);
+      // overlay2 on xfs takes a size only with the pquota mount option, which info does not show.
+      if (!storageOpt || !/storage-opt|pquota|quota/i.test(String((err as Error).message))) {
+        throw dockerError(err, `create a container from ${imageRef}`);
+      }
+      warn(
+        `The disk size (${opts.limits?.diskGb} GB) is not applied: the engine refused it (${String((err as Error).message).trim()}).`,
+      );
+      delete createOptions.HostConfig?.StorageOpt;
+      container = await this.docker.createContainer(createOptions).catch((e: unknown) => {
+        throw dockerError(e, `create a container from ${imageRef}`);
+      });
     }
     try {
       if (launched) {
