@@ -16,6 +16,10 @@ import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
 import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
 import { createTemplatesHandlers } from './handlers/templates';
+import { createVastHandlers } from './handlers/vast';
+import { createAccountHandlers } from './handlers/account';
+import { GuardedSecretStore, KeychainSecretStore, SECRET_NAMES, type SecretStore } from './services/secrets';
+import { VastAccountResolver } from './services/vast';
 
 export interface AppConfig {
   shell: 'electron' | 'browser' | 'cli';
@@ -25,6 +29,8 @@ export interface AppConfig {
   home?: string;
   /** Overrides endpoint resolution (tests). */
   dockerEndpoint?: DockerEndpointData;
+  /** Overrides the OS keychain (tests). */
+  secrets?: GuardedSecretStore;
   /** The app's resources/ folder; found next to the code when not given. */
   resourcesDir?: string | null;
   /** How often the engine is re-checked while it is down (ms). */
@@ -39,6 +45,7 @@ export interface App {
   readonly operations: OperationManager;
   readonly engine: EngineMonitor;
   readonly ssh: SshService;
+  readonly secrets: SecretStore;
   dispose(): Promise<void>;
 }
 
@@ -79,6 +86,12 @@ export function createApp(config: AppConfig): App {
 
   const templates = createTemplatesHandlers({ dataDir, emit: (name, payload) => bus.emit(name, payload) });
 
+  const secrets = config.secrets ?? new GuardedSecretStore(new KeychainSecretStore(), dataDir);
+  const vastAccount = new VastAccountResolver({
+    getStoredKey: () => secrets.get(SECRET_NAMES.vastApiKey),
+    baseUrl: env.VAST_URL,
+  });
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
@@ -86,6 +99,8 @@ export function createApp(config: AppConfig): App {
     ...createOperationHandlers(operations),
     ...createSshHandlers({ ssh }),
     ...withoutDispose(templates),
+    ...createVastHandlers({ connection: () => vastAccount.connection(), operations, dataDir }),
+    ...createAccountHandlers({ secrets, env, home, vastUrl: env.VAST_URL, onKeyChanged: () => undefined }),
   };
 
   return {
@@ -96,10 +111,12 @@ export function createApp(config: AppConfig): App {
     operations,
     engine,
     ssh,
+    secrets,
     async dispose() {
       engine.stop();
       stopSshEvents();
       templates.dispose();
+      await vastAccount.dispose();
       await ssh.dispose();
       await operations.dispose();
     },

@@ -10,6 +10,8 @@ import { engineCalls, engineEvents } from './contract/engine';
 import { operationCalls, operationEvents } from './contract/operations';
 import { sshCalls, sshEvents } from './contract/ssh';
 import { templateCalls, templateEvents } from './contract/templates';
+import { vastCalls } from './contract/vast';
+import { accountCalls } from './contract/account';
 
 export const calls = {
   ...appCalls,
@@ -17,6 +19,8 @@ export const calls = {
   ...operationCalls,
   ...sshCalls,
   ...templateCalls,
+  ...vastCalls,
+  ...accountCalls,
 } as const;
 
 export const events = {

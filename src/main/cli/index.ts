@@ -11,6 +11,29 @@ import { runServe } from './commands/serve';
 import { runLint } from './commands/lint';
 import { runPortal } from './commands/portal';
 import { runNew } from './commands/new';
+import { runSandbox } from './commands/sandbox';
+import {
+  runVastDestroy,
+  runVastInstances,
+  runVastLaunch,
+  runVastLogs,
+  runVastOffers,
+  runVastPublish,
+  type VastOffersOptions,
+  type VastLaunchOptions,
+} from './commands/vast';
+
+function num(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('a number');
+  return n;
+}
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number');
+  return n;
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -95,6 +118,96 @@ export function buildProgram(): Command {
         dir?: string;
       }) => run((signal) => runNew(opts, processIo(signal))),
     );
+
+  program
+    .command('sandbox')
+    .description(
+      'Run the local Vast API sandbox (offers from realistic machines, instances, logs, templates).',
+    )
+    .option('--port <port>', 'port on 127.0.0.1 (default: a free port)', port)
+    .option('--api-key <key>', 'the key requests must carry (default: a new one, printed)')
+    .action((opts: { port?: number; apiKey?: string }) =>
+      run((signal) => runSandbox(opts, processIo(signal))),
+    );
+
+  const vast = program.command('vast').description('Vast.ai: offers, launches, instances, logs, templates.');
+  const connection = (cmd: Command) =>
+    cmd
+      .option('--url <url>', 'the Vast server (default: VAST_URL, then console.vast.ai)')
+      .option('--api-key <key>', 'the API key (default: VAST_API_KEY, then ~/.config/vastai/vast_api_key)');
+
+  connection(
+    vast
+      .command('offers')
+      .description(
+        'Search offers; filters like the vast CLI (gpu_name=RTX_4090 num_gpus>=2 …) or the options.',
+      )
+      .argument('[query...]', 'query terms in the vast CLI syntax')
+      .option('--gpu <name>', 'GPU model, e.g. "RTX 4090"')
+      .option('--num-gpus <n>', 'number of GPUs', int)
+      .option('--min-vram <gb>', 'VRAM per GPU, at least (GB)', num)
+      .option('--max-price <usd>', '$/hour total, at most', num)
+      .option('--min-reliability <r>', 'reliability, at least (0..1)', num)
+      .option('--min-cuda <v>', 'CUDA version, at least', num)
+      .option('--min-disk <gb>', 'disk, at least (GB)', num)
+      .option('--country <cc>', 'two-letter country codes, comma-separated')
+      .option('--type <type>', 'on-demand or bid (interruptible)')
+      .option('--direct-ports <n>', 'direct ports, at least', int)
+      .option('--order <fields>', 'sort, e.g. dph_total,reliability-')
+      .option('--limit <n>', 'how many', int)
+      .option('--template <path>', "apply this template's extra_filters")
+      .option('--no-verified', 'include unverified machines')
+      .option('--json', 'print JSON'),
+  ).action((query: string[], opts: Omit<VastOffersOptions, 'query'>) =>
+    run((signal) => runVastOffers({ ...opts, query }, processIo(signal))),
+  );
+
+  connection(
+    vast
+      .command('launch')
+      .description('Launch a template on an offer, in its launch mode, and wait until it runs.')
+      .argument('<path>', 'a template folder or template.yml')
+      .requiredOption('--offer <id>', 'the offer id', int)
+      .option('--mode <mode>', "ssh | ssh-direct | jupyter | jupyter-direct | args (default: the template's)")
+      .option('--label <label>', 'instance label')
+      .option('--disk <gb>', 'disk (GB)', num)
+      .option('--no-wait', 'print the id and return at once')
+      .option('--json', 'print JSON'),
+  ).action((path: string, opts: Omit<VastLaunchOptions, 'path'>) =>
+    run((signal) => runVastLaunch({ ...opts, path }, processIo(signal))),
+  );
+
+  connection(
+    vast.command('instances').description('List your instances.').option('--json', 'print JSON'),
+  ).action((opts: { json?: boolean; url?: string; apiKey?: string }) =>
+    run((signal) => runVastInstances(opts, processIo(signal))),
+  );
+
+  connection(
+    vast.command('destroy').description('Destroy an instance.').argument('<id>', 'instance id', int),
+  ).action((id: number, opts: { url?: string; apiKey?: string }) =>
+    run((signal) => runVastDestroy({ ...opts, id }, processIo(signal))),
+  );
+
+  connection(
+    vast
+      .command('logs')
+      .description("An instance's container logs.")
+      .argument('<id>', 'instance id', int)
+      .option('--tail <n>', 'last N lines', int),
+  ).action((id: number, opts: { tail?: number; url?: string; apiKey?: string }) =>
+    run((signal) => runVastLogs({ ...opts, id }, processIo(signal))),
+  );
+
+  connection(
+    vast
+      .command('publish')
+      .description('Publish a template.yml as a Vast template (or update the one published before).')
+      .argument('<path>', 'a template folder or template.yml')
+      .option('--json', 'print JSON'),
+  ).action((path: string, opts: { json?: boolean; url?: string; apiKey?: string }) =>
+    run((signal) => runVastPublish({ ...opts, path }, processIo(signal))),
+  );
 
   return program;
 }
