@@ -8,7 +8,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { DockerEndpointData } from '../shared/types';
 import { EventBus, type Handlers } from './rpc';
 import { OperationManager } from './services/operations';
-import { EngineMonitor, createDockerClient, resolveDockerEndpoint } from './services/docker';
+import {
+  BuildService,
+  EngineMonitor,
+  PushService,
+  createDockerClient,
+  resolveDockerEndpoint,
+} from './services/docker';
+import { createBuildHandlers } from './handlers/builds';
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
@@ -92,6 +99,20 @@ export function createApp(config: AppConfig): App {
     baseUrl: env.VAST_URL,
   });
 
+  const builds = new BuildService({
+    docker,
+    operations,
+    dataDir,
+    env,
+    onHistoryChanged: (record) => bus.emit('builds:historyChanged', { record }),
+  });
+  const pushes = new PushService({
+    docker,
+    operations,
+    appCredentials: async (registry) =>
+      parseRegistryCredentials(await secrets.get(SECRET_NAMES.registry(registry))),
+  });
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
@@ -100,6 +121,7 @@ export function createApp(config: AppConfig): App {
     ...createSshHandlers({ ssh }),
     ...withoutDispose(templates),
     ...createVastHandlers({ connection: () => vastAccount.connection(), operations, dataDir }),
+    ...createBuildHandlers({ builds, pushes }),
     ...createAccountHandlers({ secrets, env, home, vastUrl: env.VAST_URL, onKeyChanged: () => undefined }),
   };
 
@@ -121,6 +143,18 @@ export function createApp(config: AppConfig): App {
       await operations.dispose();
     },
   };
+}
+
+function parseRegistryCredentials(stored: string | null): { username: string; password: string } | null {
+  if (!stored) return null;
+  try {
+    const v = JSON.parse(stored) as { username?: unknown; password?: unknown };
+    return typeof v.username === 'string' && typeof v.password === 'string'
+      ? { username: v.username, password: v.password }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A handlers object that also carries dispose(): the handlers alone, for the contract's map. */

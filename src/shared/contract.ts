@@ -12,6 +12,7 @@ import { sshCalls, sshEvents } from './contract/ssh';
 import { templateCalls, templateEvents } from './contract/templates';
 import { vastCalls } from './contract/vast';
 import { accountCalls } from './contract/account';
+import { buildCalls, buildEvents } from './contract/builds';
 
 export const calls = {
   ...appCalls,
@@ -21,6 +22,7 @@ export const calls = {
   ...templateCalls,
   ...vastCalls,
   ...accountCalls,
+  ...buildCalls,
 } as const;
 
 export const events = {
@@ -28,6 +30,7 @@ export const events = {
   ...operationEvents,
   ...sshEvents,
   ...templateEvents,
+  ...buildEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -12,6 +12,8 @@ import { runLint } from './commands/lint';
 import { runPortal } from './commands/portal';
 import { runNew } from './commands/new';
 import { runSandbox } from './commands/sandbox';
+import { runBuild, type BuildCommandOptions } from './commands/build';
+import { runPush } from './commands/push';
 import {
   runVastDestroy,
   runVastInstances,
@@ -117,6 +119,33 @@ export function buildProgram(): Command {
         port?: number;
         dir?: string;
       }) => run((signal) => runNew(opts, processIo(signal))),
+    );
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('build')
+    .description("Build a template's image on the Docker engine, step by step.")
+    .argument('<path>', 'the build context (the image folder)')
+    .option('-t, --tag <tag>', 'name:tag (repeatable)', collect)
+    .option('--build-arg <k=v>', 'a build argument (repeatable)', collect)
+    .option('--target <stage>', 'build up to this stage')
+    .option('-f, --file <dockerfile>', 'the Dockerfile, relative to PATH')
+    .option('--platform <platform>', 'e.g. linux/amd64')
+    .option('--pull', 'always pull the base image')
+    .option('--no-cache', 'do not use the build cache')
+    .option('--builder <kind>', 'auto | buildkit | classic')
+    .option('--json', 'print one JSON line per event')
+    .action((path: string, opts: Omit<BuildCommandOptions, 'path'>) =>
+      run((signal) => runBuild({ ...opts, path }, processIo(signal))),
+    );
+
+  program
+    .command('push')
+    .description('Push an image, checking the registry credentials first.')
+    .argument('<image>', 'registry/name:tag')
+    .option('--json', 'print one JSON line per event')
+    .action((image: string, opts: { json?: boolean }) =>
+      run((signal) => runPush({ ...opts, image }, processIo(signal))),
     );
 
   program

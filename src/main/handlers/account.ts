@@ -43,6 +43,14 @@ export function createAccountHandlers(deps: AccountHandlerDeps): DomainHandlers<
         );
       return storeChecked(found.key);
     },
+    'registry:setCredentials': async ({ registry, username, password }) => {
+      await deps.secrets.set(SECRET_NAMES.registry(registry), JSON.stringify({ username, password }));
+      return { ok: true as const };
+    },
+    'registry:forgetCredentials': async ({ registry }) => {
+      await deps.secrets.delete(SECRET_NAMES.registry(registry));
+      return { ok: true as const };
+    },
     'vast:forgetKey': async () => {
       await deps.secrets.delete(SECRET_NAMES.vastApiKey);
       deps.onKeyChanged();

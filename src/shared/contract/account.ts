@@ -42,6 +42,22 @@ export const accountCalls = {
     Done,
     'Import the key vast:importableKey found (after the user agreed), checked first.',
   ),
+  'registry:setCredentials': call(
+    z
+      .object({
+        registry: z.string().min(1).max(255),
+        username: z.string().min(1).max(255),
+        password: z.string().min(1).max(4096),
+      })
+      .strict(),
+    Done,
+    'Keep credentials for a registry host in the OS keychain; pushes check them against the registry first.',
+  ),
+  'registry:forgetCredentials': call(
+    z.object({ registry: z.string().min(1).max(255) }).strict(),
+    Done,
+    "Remove a registry's credentials from the keychain.",
+  ),
   'vast:forgetKey': call(
     NoInput,
     Done,

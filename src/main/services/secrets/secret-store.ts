@@ -8,7 +8,8 @@ export interface SecretStore {
 /** Secret names the app uses; one place so nothing is stored under a stray name. */
 export const SECRET_NAMES = {
   vastApiKey: 'vast-api-key',
-  registryPassword: (registry: string, username: string) => `registry:${registry}:${username}`,
+  /** JSON {username, password} entered in the app for one registry host. */
+  registry: (registry: string) => `registry:${registry}`,
 } as const;
 
 export interface SecretStoreStatus {
