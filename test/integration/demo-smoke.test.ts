@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSmoke } from '../../src/main/cli/commands/smoke';
 import type { SmokeReport } from '../../src/main/services/launch';
+import { lintPath } from '../../src/main/services/templates';
 import { DEMO_TEMPLATE_DIR, demoHarness, type DemoHarness } from './helpers/demo-image';
 
 function collector() {
@@ -41,6 +42,11 @@ describe('tstudio smoke on the demo template', () => {
   afterAll(async () => {
     await rm(broken, { recursive: true, force: true });
     await h?.cleanup();
+  });
+
+  it("has no error under the app's own linter (a new user's first lint)", () => {
+    const errors = lintPath(DEMO_TEMPLATE_DIR, { warnings: true }).filter((f) => f.severity === 'error');
+    expect(errors.map((f) => `${f.code} ${f.file}: ${f.message}`)).toEqual([]);
   });
 
   it('passes (exit 0) on the demo, and removes what it made', async () => {

@@ -5,5 +5,10 @@
 . /opt/supervisor-scripts/utils/environment.sh
 . /opt/supervisor-scripts/utils/exit_serverless.sh
 
+# As Vast's app programs do: start only once provisioning is over.
+while [[ -f /.provisioning ]]; do
+    sleep 1
+done
+
 echo "flaky: starting, and failing on purpose (this demo program shows BACKOFF then FATAL)"
 exit 1
