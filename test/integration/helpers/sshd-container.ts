@@ -123,7 +123,11 @@ export async function startSshdContainer(options: SshdContainerOptions): Promise
       exec,
       spawn: async (argv) => {
         const handle = await container.exec({ Cmd: argv, AttachStdout: false, AttachStderr: false });
-        await handle.start({ Detach: true });
+        const response: unknown = await handle.start({ Detach: true });
+        // The engine keeps the answer's socket open for minutes; nothing more will come on it.
+        if (response && typeof (response as { destroy?: unknown }).destroy === 'function') {
+          (response as { destroy: () => void }).destroy();
+        }
       },
       stopSshd: async () => {
         await mustExec(['touch', '/tmp/sshd-stopped']);

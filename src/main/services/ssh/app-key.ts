@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { utils } from 'ssh2';
+// Default import: ssh2 is CommonJS and Node's ESM loader cannot see `utils` as a named export.
+import ssh2 from 'ssh2';
 import { AppError } from '../../../shared/errors';
 
 export interface AppKey {
@@ -49,7 +50,7 @@ export class AppKeyStore {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       const existing = await readExisting(privateKeyPath, publicKeyPath);
       if (existing) return existing;
-      const pair = utils.generateKeyPairSync('ed25519', { comment: this.comment });
+      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: this.comment });
       // Write to temporary names and rename, so a crash never leaves half a key behind.
       await writeFile(`${privateKeyPath}.tmp`, pair.private, { mode: 0o600 });
       await writeFile(`${publicKeyPath}.tmp`, `${pair.public}\n`, { mode: 0o644 });
@@ -74,7 +75,7 @@ async function readExisting(privateKeyPath: string, publicKeyPath: string): Prom
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
-  const parsed = utils.parseKey(privateKey);
+  const parsed = ssh2.utils.parseKey(privateKey);
   if (parsed instanceof Error) {
     throw new AppError(
       'IO',

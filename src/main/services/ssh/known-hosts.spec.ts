@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { utils } from 'ssh2';
+// Default import: ssh2 is CommonJS and Node's ESM loader cannot see `utils` as a named export.
+import ssh2 from 'ssh2';
 import { AppKeyStore } from './app-key';
 import { keyTypeOf, sha256Fingerprint } from './fingerprint';
 import { KnownHosts, hostKeyMismatchError } from './known-hosts';
@@ -16,8 +17,8 @@ afterEach(async () => {
 });
 
 function hostKeyBlob(): Buffer {
-  const pair = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(pair.public);
+  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const parsed = ssh2.utils.parseKey(pair.public);
   if (parsed instanceof Error) throw parsed;
   return parsed.getPublicSSH();
 }
