@@ -128,6 +128,47 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
     }
   });
 
+  it('cancels a start half way and leaves nothing behind', async () => {
+    const controller = new AbortController();
+    const steps: string[] = [];
+    const before = (await h.runs.list()).map((r) => r.id);
+    const start = h.runs.start(
+      { source: DEMO_TEMPLATE_DIR, mode: 'ssh', buildTag: h.image },
+      {
+        signal: controller.signal,
+        log: () => undefined,
+        emit: (type, data) => {
+          if (type !== 'step') return;
+          steps.push((data as { step: string }).step);
+          if (steps.at(-1) === 'wait') controller.abort();
+        },
+      },
+    );
+    await expect(start).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(steps).toContain('wait');
+    expect((await h.runs.list()).map((r) => r.id)).toEqual(before);
+  });
+
+  it('cleans up orphans: a stopped run of a smoke that was killed', async () => {
+    const orphan = await h.runs.start({
+      source: h.image,
+      mode: 'ssh',
+      ephemeral: true,
+      readyTimeoutMs: 60_000,
+    });
+    const kept = await h.runs.start({ source: h.image, mode: 'ssh', readyTimeoutMs: 60_000 });
+    await h.runs.stop(orphan.run.id);
+    await h.runs.stop(kept.run.id);
+    const removed = await h.runs.cleanupOrphans();
+    expect(removed).toContain(orphan.run.id);
+    expect(removed).not.toContain(kept.run.id);
+    await expect(h.runs.get(orphan.run.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await h.runs.get(kept.run.id)).state).toBe('exited');
+    await h.runs.resume(kept.run.id, { wait: true, timeoutMs: 60_000 });
+    expect((await h.runs.get(kept.run.id)).state).toBe('running');
+    await h.runs.remove(kept.run.id);
+  });
+
   it('tstudio run --json, status --json and rm', async () => {
     const ctx = { docker: h.docker, runs: h.runs };
     const run = collector();

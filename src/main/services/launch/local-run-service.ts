@@ -266,6 +266,8 @@ export class LocalRunService {
         // A run that never became ready because of a check or a cancel leaves nothing behind.
         await container.remove({ force: true, v: true }).catch(() => undefined);
       }
+      if (signal.aborted)
+        throw new AppError('CANCELLED', 'The run was cancelled; its container was removed.');
       throw err;
     }
     const readyMs = Date.now() - createdAt;
