@@ -103,6 +103,39 @@ describe('SSH tunnels against a real sshd', () => {
     await ssh.tunnels.close(tunnel.id);
   });
 
+  it('notices a silent dead link by keepalive and comes back on the same port', async () => {
+    // Short keepalives so a frozen peer is noticed in about a second instead of 30 s.
+    const quick = new SshService({
+      dataDir,
+      env: {},
+      connection: {
+        keepaliveIntervalMs: 400,
+        keepaliveCountMax: 2,
+        backoff: { initialMs: 200, maxMs: 1_000, factor: 2 },
+      },
+    });
+    try {
+      const tunnel = quick.tunnels.open(target, { remotePort: 8000, localPort: 0 });
+      const { localPort } = await tunnel.whenUp();
+      await sshd.pause();
+      try {
+        await waitUntil(
+          () => tunnel.state === 'retrying',
+          15_000,
+          'keepalive to declare the frozen link dead',
+        );
+        expect(await connectOutcome(localPort ?? 0)).toBe('ECONNREFUSED');
+      } finally {
+        await sshd.unpause();
+      }
+      await waitUntil(() => tunnel.state === 'up', 30_000, 'the tunnel to come back after the thaw');
+      expect(tunnel.localPort).toBe(localPort);
+      expect(await fetchText(localPort ?? 0)).toContain('hello');
+    } finally {
+      await quick.dispose();
+    }
+  });
+
   it('fails with CONFLICT when the local port is taken by someone else', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));

@@ -46,6 +46,9 @@ export interface SshdContainer {
   /** Kills every sshd (dropping every connection) and keeps it down until startSshd(). */
   stopSshd(): Promise<void>;
   startSshd(): Promise<void>;
+  /** Freezes every process of the container (docker pause): the link goes silent, with no RST. */
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
   /** New host keys, picked up by the next sshd. */
   regenerateHostKeys(): Promise<void>;
   remove(): Promise<void>;
@@ -140,6 +143,12 @@ export async function startSshdContainer(options: SshdContainerOptions): Promise
       },
       startSshd: async () => {
         await mustExec(['rm', '-f', '/tmp/sshd-stopped']);
+      },
+      pause: async () => {
+        await container.pause();
+      },
+      unpause: async () => {
+        await container.unpause();
       },
       regenerateHostKeys: async () => {
         await mustExec(['sh', '-c', 'rm -f /etc/ssh/ssh_host_* && ssh-keygen -A']);

@@ -40,6 +40,8 @@ export interface ConnectionOptions {
   reconnectAttempts: number;
   /** A timer that fires this much later than asked means the machine slept: probe the link at once. */
   sleepCheckMs: number;
+  /** How long whenUp() waits for a connection that is retrying before giving up (ms). */
+  waitTimeoutMs: number;
 }
 
 export const DEFAULT_CONNECTION_OPTIONS: ConnectionOptions = {
@@ -50,6 +52,7 @@ export const DEFAULT_CONNECTION_OPTIONS: ConnectionOptions = {
   initialAttempts: 4,
   reconnectAttempts: Infinity,
   sleepCheckMs: 5_000,
+  waitTimeoutMs: 60_000,
 };
 
 /** What a connection authenticates with and how it checks host keys. */
@@ -122,7 +125,10 @@ export class SshConnection extends EventEmitter {
     }
   }
 
-  /** Resolves with the client once the connection is up; rejects when it fails or the signal fires. */
+  /**
+   * Resolves with the client once the connection is up; rejects when it fails, the signal fires or
+   * it is still not up after waitTimeoutMs (a connection that had been up retries forever otherwise).
+   */
   whenUp(signal?: AbortSignal): Promise<Client> {
     this.start();
     return new Promise<Client>((resolve, reject) => {
@@ -146,7 +152,18 @@ export class SshConnection extends EventEmitter {
         done();
         reject(new AppError('CANCELLED', 'Cancelled.'));
       };
+      const timer = setTimeout(() => {
+        done();
+        const last = this.lastError ? ` The last attempt said: ${this.lastError.message}` : '';
+        reject(
+          new AppError(
+            'SSH_CONNECT',
+            `${describeTarget(this.target)} could not be reached within ${Math.round(this.options.waitTimeoutMs / 1000)} s; the app keeps trying in the background.${last}`,
+          ),
+        );
+      }, this.options.waitTimeoutMs);
       const done = (): void => {
+        clearTimeout(timer);
         this.off('state', check);
         signal?.removeEventListener('abort', onAbort);
       };
