@@ -144,6 +144,26 @@ describe('local run in ssh mode (demo template)', () => {
     await exec(h, id, ['rm', '-f', '/root/.no_auto_tmux']);
   });
 
+  it('names the host keys the OpenSSH client sees', async () => {
+    const keys = await h.runs.hostKeys(id);
+    expect(keys.some((k) => k.startsWith('ssh-ed25519 '))).toBe(true);
+    const scanned = await new Promise<string>((resolve) =>
+      execFile(
+        'ssh-keyscan',
+        ['-t', 'ed25519', '-p', String(sshPort), '127.0.0.1'],
+        { timeout: 20_000 },
+        (_err, stdout) => resolve(stdout),
+      ),
+    );
+    const seen = scanned
+      .split('\n')
+      .find((l) => l.includes('ssh-ed25519'))
+      ?.split(' ')
+      .slice(1, 3)
+      .join(' ');
+    expect(keys).toContain(seen);
+  });
+
   it('refuses password logins', async () => {
     const r = await openSsh(
       h,

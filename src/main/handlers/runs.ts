@@ -85,6 +85,7 @@ export function createRunsHandlers(deps: RunsHandlerDeps): RunsHandlers {
       return ok;
     },
     'runs:logs': async ({ id, tail }) => ({ text: await runs.logs(id, tail) }),
+    'runs:hostKeys': async ({ id }) => ({ keys: await runs.hostKeys(id) }),
     'runs:cleanupOrphans': async () => {
       const removed = await runs.cleanupOrphans();
       for (const id of removed) deps.emitRunChanged?.({ id, run: null });

@@ -193,6 +193,11 @@ export const runsCalls = {
     z.object({ text: z.string() }),
     "The run container's own output (the last lines).",
   ),
+  'runs:hostKeys': call(
+    z.object({ id: RunId }).strict(),
+    z.object({ keys: z.array(z.string()) }),
+    "The run's SSH host keys (`type base64` lines), to pin instead of trusting a reused 127.0.0.1 port.",
+  ),
   'runs:cleanupOrphans': call(
     NoInput,
     z.object({ removed: z.array(z.string()) }),

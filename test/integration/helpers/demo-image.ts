@@ -7,7 +7,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { buildImageFromFolder, LocalRunService } from '../../../src/main/services/launch';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -23,7 +23,7 @@ export interface TestKey {
 
 export async function makeTestKey(): Promise<TestKey> {
   const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-key-'));
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'tstudio-it' });
+  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tstudio-it' });
   const identityFile = join(dir, 'id_ed25519');
   await writeFile(identityFile, pair.private, { mode: 0o600 });
   await chmod(identityFile, 0o600);

@@ -487,6 +487,23 @@ export class LocalRunService {
     return orphans.map((r) => r.id);
   }
 
+  /**
+   * The run's SSH host keys (`ssh-ed25519 AAAA…` lines), made fresh by /.launch in each container.
+   * Lets an SSH client pin them instead of trusting on first use a 127.0.0.1 port that the next run
+   * may reuse with other keys.
+   */
+  async hostKeys(id: string): Promise<string[]> {
+    const run = await this.inspectRun(id);
+    const result = await new DockerExecTransport(this.docker, run.Id).exec(
+      ['sh', '-c', 'cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null; true'],
+      { timeoutMs: 15_000 },
+    );
+    return result.stdout
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).slice(0, 2).join(' '))
+      .filter((line) => /^(ssh-|ecdsa-)\S+ \S+$/.test(line));
+  }
+
   /** Supervisor status, control and logs inside a run, over docker exec. */
   supervisor(id: string): SupervisorClient {
     return new SupervisorClient(new DockerExecTransport(this.docker, id));
