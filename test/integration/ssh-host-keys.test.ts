@@ -129,6 +129,15 @@ describe('host keys against a real sshd', () => {
     await invoke('ssh:disconnect', { target: address });
   });
 
+  it("switches Vast's tmux auto-attach with ~/.no_auto_tmux", async () => {
+    expect(await invoke('ssh:autoTmux', { target: address })).toEqual({ enabled: true });
+    await invoke('ssh:setAutoTmux', { target: address, enabled: false });
+    expect((await sshd.exec(['test', '-e', '/root/.no_auto_tmux'])).exitCode).toBe(0);
+    expect(await invoke('ssh:autoTmux', { target: address })).toEqual({ enabled: false });
+    await invoke('ssh:setAutoTmux', { target: address, enabled: true });
+    expect((await sshd.exec(['test', '-e', '/root/.no_auto_tmux'])).exitCode).toBe(1);
+  });
+
   it('gives the copy-paste OpenSSH command through the contract', async () => {
     const { command } = await invoke('ssh:command', {
       target: address,

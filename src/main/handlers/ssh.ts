@@ -82,6 +82,27 @@ export function createSshHandlers(deps: SshHandlerDeps): SshHandlers {
       return done;
     },
 
+    // Vast's images attach every login to tmux unless ~/.no_auto_tmux exists. exec starts in the
+    // login user's home, so the relative name is that user's file.
+    'ssh:autoTmux': async ({ target }) => {
+      const result = await ssh.exec(await resolve(target), ['test', '-e', '.no_auto_tmux']);
+      return { enabled: result.exitCode !== 0 };
+    },
+    'ssh:setAutoTmux': async ({ target, enabled }) => {
+      const resolved = await resolve(target);
+      const result = await ssh.exec(
+        resolved,
+        enabled ? ['rm', '-f', '.no_auto_tmux'] : ['touch', '.no_auto_tmux'],
+      );
+      if (result.exitCode !== 0) {
+        throw new AppError(
+          'SSH_CONNECT',
+          `Could not ${enabled ? 'remove' : 'create'} ~/.no_auto_tmux: ${result.stderr.trim() || `exit ${result.exitCode}`}`,
+        );
+      }
+      return { enabled };
+    },
+
     'terminal:open': async ({ target, rows, cols, term }) =>
       ssh.terminals.open(await resolve(target), { rows, cols, term }),
     'terminal:write': async ({ id, data }) => {

@@ -154,6 +154,17 @@ export const sshCalls = {
     'Forget the remembered key of host:port.',
   ),
 
+  'ssh:autoTmux': call(
+    z.object({ target: SshTargetRef }).strict(),
+    z.object({ enabled: z.boolean() }),
+    "Whether logins on the target attach to Vast's tmux session (off when ~/.no_auto_tmux exists).",
+  ),
+  'ssh:setAutoTmux': call(
+    z.object({ target: SshTargetRef, enabled: z.boolean() }).strict(),
+    z.object({ enabled: z.boolean() }),
+    "Switch Vast's tmux auto-attach for new logins on the target (creates or removes ~/.no_auto_tmux).",
+  ),
+
   'terminal:open': call(
     z
       .object({
