@@ -39,6 +39,8 @@ export function LogView({
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(0);
   const [copied, setCopied] = useState(false);
+  /** A new query jumps to its first match once the matches are known. */
+  const [jumpPending, setJumpPending] = useState(false);
   const count = buffer.length;
 
   const virtualizer = useVirtualizer({
@@ -63,6 +65,13 @@ export function LogView({
   useEffect(() => {
     if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, version, virtualizer]);
+
+  useEffect(() => {
+    if (!jumpPending || matches.length === 0) return;
+    setJumpPending(false);
+    setFollow(false);
+    virtualizer.scrollToIndex(matches[0]!, { align: 'center' });
+  }, [jumpPending, matches, virtualizer]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
@@ -119,6 +128,7 @@ export function LogView({
             onChange={(e) => {
               setQuery(e.target.value);
               setMatchIndex(0);
+              setJumpPending(true);
             }}
             onKeyDown={(e) => {
               if (e.key === 'Enter') {

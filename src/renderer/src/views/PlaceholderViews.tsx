@@ -1,18 +1,5 @@
 import { EmptyState } from '../components/EmptyState';
 
-export function BuildsView() {
-  return (
-    <section className="view" aria-labelledby="builds-title">
-      <header className="view-header">
-        <h1 id="builds-title">Builds</h1>
-      </header>
-      <EmptyState title="No builds yet">
-        <p>Builds of your templates appear here with their steps and full logs, and stay after a restart.</p>
-      </EmptyState>
-    </section>
-  );
-}
-
 export function TunnelsView() {
   return (
     <section className="view" aria-labelledby="tunnels-title">
