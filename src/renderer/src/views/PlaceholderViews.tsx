@@ -1,18 +1,5 @@
 import { EmptyState } from '../components/EmptyState';
 
-export function TunnelsView() {
-  return (
-    <section className="view" aria-labelledby="tunnels-title">
-      <header className="view-header">
-        <h1 id="tunnels-title">Tunnels</h1>
-      </header>
-      <EmptyState title="No tunnels open">
-        <p>Open a tunnel from a local run or a Vast instance to reach its web apps on 127.0.0.1.</p>
-      </EmptyState>
-    </section>
-  );
-}
-
 export function RunsView() {
   return (
     <section className="view" aria-labelledby="runs-title">
