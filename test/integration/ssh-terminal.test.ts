@@ -143,6 +143,15 @@ describe('SSH terminal against a real sshd', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('probes live connections on demand (resume from sleep) and keeps the healthy ones', async () => {
+    await ssh.connect(target);
+    const upSince = ssh.connections()[0]?.upSince;
+    await ssh.checkConnections();
+    expect(ssh.connections()[0]?.state).toBe('up');
+    expect(ssh.connections()[0]?.upSince).toBe(upSince);
+    ssh.disconnect(target);
+  });
+
   it('shares one connection per host, port and user and closes it with its last user', async () => {
     // Terminals closed by earlier tests let go of their lease when their channel has closed.
     await waitUntil(() => ssh.connections().length === 0, 10_000, 'earlier terminals to end');

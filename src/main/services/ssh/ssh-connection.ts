@@ -174,6 +174,18 @@ export class SshConnection extends EventEmitter {
     });
   }
 
+  /**
+   * Checks that the link still answers (a tiny exec, 5 s deadline) and reconnects at once if not.
+   * For the shells to call when the OS reports a resume from sleep or a network change.
+   */
+  async probeNow(): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    const alive = await probe(client, 5_000);
+    if (!alive && this.clientValue === client) this.reconnectNow();
+    return alive;
+  }
+
   /** Drops the current transport and reconnects now (a network change was reported, a probe failed). */
   reconnectNow(): void {
     if (this.closed) return;
@@ -312,8 +324,7 @@ export class SshConnection extends EventEmitter {
       const now = Date.now();
       const late = now - last > interval * 3;
       last = now;
-      const client = this.client;
-      if (late && client) void probe(client, 5_000).then((alive) => alive || this.reconnectNow());
+      if (late) void this.probeNow();
     }, interval);
     this.sleepTimer.unref();
   }

@@ -97,6 +97,15 @@ export class SshService {
     return this.pool.list().map((e) => ({ ...e.connection.snapshot(), users: e.refs }));
   }
 
+  /**
+   * Probes every live connection and reconnects the dead ones at once, instead of waiting for
+   * keepalive (up to 30 s). Call it when the OS reports a resume from sleep or a network change
+   * (Electron's powerMonitor 'resume', for one).
+   */
+  async checkConnections(): Promise<void> {
+    await Promise.all(this.pool.list().map((e) => e.connection.probeNow()));
+  }
+
   /** Runs argv on the target over an exec channel of the shared connection. */
   async exec(target: SshTarget, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const lease = this.pool.acquire(target);
