@@ -43,13 +43,21 @@ fi
 BASHRC
 fi
 
-# sshd: host keys per container (never baked into the image), keys only.
+# sshd: host keys per container (never baked into the image), keys only. ed25519 and ecdsa keys take
+# milliseconds to make; an RSA key takes about half a second, most of the time to "ready", so none is
+# made (every OpenSSH since 6.5 and PuTTY since 0.68 speak ed25519). One already in the image is served.
 sshd_bin="$(command -v sshd || echo /usr/sbin/sshd)"
 if [ -x "$sshd_bin" ]; then
-    ssh-keygen -A >/dev/null 2>&1
-    mkdir -p /run/sshd
+    mkdir -p /etc/ssh /run/sshd
     chmod 0755 /run/sshd
-    "$sshd_bin" -p 22 \
+    for type in ed25519 ecdsa; do
+        [ -f "/etc/ssh/ssh_host_${type}_key" ] || ssh-keygen -q -t "$type" -N '' -f "/etc/ssh/ssh_host_${type}_key" </dev/null
+    done
+    set --
+    for key in /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_rsa_key; do
+        [ -f "$key" ] && set -- "$@" -o "HostKey=$key"
+    done
+    "$sshd_bin" -p 22 "$@" \
         -o PasswordAuthentication=no \
         -o KbdInteractiveAuthentication=no \
         -o PermitRootLogin=prohibit-password \

@@ -298,53 +298,84 @@ export class LocalRunService {
         `Run ${id.slice(0, 12)} was not ready after ${Math.round(opts.timeoutMs / 1000)} s (${what}). Its output: tstudio logs; remove it with tstudio rm ${id.slice(0, 12)}.`,
       );
 
+    // SSH, Jupyter and provisioning are waited for side by side; the first failure stops the others.
+    const inner = new AbortController();
+    const onOuterAbort = () => inner.abort();
+    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const waits: Promise<void>[] = [
+      this.waitForProvisioning(id, startedAtSeconds, expectsBoot, deadline, inner.signal, timeout),
+    ];
     if (mode !== 'args') {
       const sshPort = ports['22/tcp'];
       if (sshPort === undefined)
         throw new AppError('INTERNAL', `Run ${id.slice(0, 12)} has no published port 22.`);
       const privateKey = await readFile(this.options.identityFile);
-      const stopWatch = new AbortController();
-      const watch = this.exitedWatch(id, deadline, stopWatch.signal);
-      watch.catch(() => undefined);
-      let login: Awaited<ReturnType<typeof waitForSshLogin>>;
-      try {
-        login = await Promise.race([
-          waitForSshLogin({
-            host: '127.0.0.1',
-            port: sshPort,
-            username: 'root',
-            privateKey,
-            timeoutMs: deadline - Date.now(),
-            signal: opts.signal,
+      waits.push(
+        waitForSshLogin({
+          host: '127.0.0.1',
+          port: sshPort,
+          username: 'root',
+          privateKey,
+          timeoutMs: deadline - Date.now(),
+          signal: inner.signal,
+        }).then((login) => {
+          if (inner.signal.aborted) return;
+          if (!login.ok)
+            throw timeout(`no SSH login on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
+          opts.progress?.emit('step', { step: 'ssh', attempts: login.attempts });
+        }),
+      );
+    }
+    const jupyterPort = ports['8080/tcp'];
+    if (mode === 'jupyter' && jupyterPort !== undefined) {
+      waits.push(
+        (async () => {
+          while (!(await httpAnswers(jupyterPort))) {
+            if (inner.signal.aborted) return;
+            if (Date.now() > deadline) throw timeout(`Jupyter did not answer on 127.0.0.1:${jupyterPort}`);
+            await pause(150, inner.signal);
+          }
+        })(),
+      );
+    }
+    try {
+      await Promise.all(
+        waits.map((wait) =>
+          wait.catch((err: unknown) => {
+            inner.abort();
+            throw err;
           }),
-          watch,
-        ]);
-      } finally {
-        stopWatch.abort();
-      }
-      opts.signal?.throwIfAborted();
-      if (!login.ok) throw timeout(`no SSH login on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
-      opts.progress?.emit('step', { step: 'ssh', attempts: login.attempts });
+        ),
+      );
+    } finally {
+      inner.abort();
+      opts.signal?.removeEventListener('abort', onOuterAbort);
     }
-    if (mode === 'jupyter' && ports['8080/tcp'] !== undefined) {
-      const port = ports['8080/tcp'];
-      while (!(await httpAnswers(port))) {
-        await this.assertStillRunning(id);
-        if (Date.now() > deadline) throw timeout(`Jupyter did not answer on 127.0.0.1:${port}`);
-        await pause(200, opts.signal);
-      }
-    }
+    opts.signal?.throwIfAborted();
+  }
+
+  /** /.provisioning gone (see PROVISIONING_DONE_SCRIPT); fails as soon as the container stops. */
+  private async waitForProvisioning(
+    id: string,
+    startedAtSeconds: number,
+    expectsBoot: string,
+    deadline: number,
+    signal: AbortSignal,
+    timeout: (what: string) => AppError,
+  ): Promise<void> {
     const transport = new DockerExecTransport(this.docker, id);
-    for (;;) {
-      opts.signal?.throwIfAborted();
+    while (!signal.aborted) {
       await this.assertStillRunning(id);
       const check = await transport.exec(
         ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(startedAtSeconds), expectsBoot],
-        { signal: opts.signal, timeoutMs: 15_000 },
+        {
+          signal,
+          timeoutMs: 15_000,
+        },
       );
       if (check.exitCode === 0) return;
       if (Date.now() > deadline) throw timeout('/.provisioning is still there');
-      await pause(250, opts.signal);
+      await pause(150, signal);
     }
   }
 
@@ -646,15 +677,6 @@ export class LocalRunService {
         `Run ${id.slice(0, 12)} stopped before it was ready (exit code ${state.ExitCode}). Last output:\n${tail.trim()}`,
       );
     }
-  }
-
-  /** Never resolves while the container runs; rejects as soon as it stops (so a crash does not wait out the deadline). */
-  private async exitedWatch(id: string, deadline: number, stop: AbortSignal): Promise<never> {
-    while (Date.now() < deadline && !stop.aborted) {
-      await this.assertStillRunning(id);
-      await pause(500, stop);
-    }
-    return new Promise<never>(() => undefined);
   }
 
   private readyRecordPath(containerId: string): string {

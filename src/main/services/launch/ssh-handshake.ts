@@ -30,7 +30,7 @@ export async function waitForSshLogin(
     const result = await tryLogin(opts, Math.min(remaining, 5000));
     if (result === true) return { attempts, lastError: null, ok: true };
     lastError = result;
-    await sleep(opts.retryDelayMs ?? 150, opts.signal);
+    await sleep(opts.retryDelayMs ?? 75, opts.signal);
   }
   return { attempts, lastError, ok: false };
 }
