@@ -68,7 +68,7 @@ async function appRate() {
     // The counter is the view's own line count; it reads the buffer the rows are drawn from.
     await page.waitForFunction(
       (n) => {
-        const t = document.querySelector('.log-count')?.textContent ?? '';
+        const t = globalThis.document.querySelector('.log-count')?.textContent ?? '';
         return Number(t.replace(/[^0-9]/g, '')) >= n;
       },
       LINES,
