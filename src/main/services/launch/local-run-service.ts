@@ -742,10 +742,25 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function describeState(state: Docker.ContainerInspectInfo['State']): string {
-  if (state.Running) return `Up since ${state.StartedAt}`;
+/** "Up 3 minutes", "Exited (0) 2 hours ago", "Created", as `docker ps` words it. */
+function describeState(state: Docker.ContainerInspectInfo['State'], now = Date.now()): string {
+  if (state.Running) return `Up ${humanDuration(now - Date.parse(state.StartedAt))}`;
   if (state.Status === 'created') return 'Created';
-  return `Exited (${state.ExitCode}) at ${state.FinishedAt}`;
+  const finished = Date.parse(state.FinishedAt);
+  return Number.isFinite(finished) && finished > 0
+    ? `Exited (${state.ExitCode}) ${humanDuration(now - finished)} ago`
+    : `Exited (${state.ExitCode})`;
+}
+
+function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${h} hour${h === 1 ? '' : 's'}`;
+  const d = Math.round(h / 24);
+  return `${d} days`;
 }
 
 /** Splits a non-TTY log buffer (8-byte frame headers) into its text. */

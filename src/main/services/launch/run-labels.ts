@@ -41,7 +41,7 @@ export interface RunInfo {
   /** `C.<instanceId>`, as VAST_CONTAINERLABEL. */
   containerLabel: string;
   state: RunState;
-  /** The engine's words: "Up 2 minutes", "Exited (0) 3 seconds ago". */
+  /** As `docker ps` words it: "Up 2 minutes", "Exited (0) 3 seconds ago". */
   status: string;
   createdAt: number;
   /** Milliseconds since the epoch, null when never started or not running. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { findPortalTerm, parseSnapshot } from './supervisor-client';
 import { parseProcNetTcp } from './proc-net-tcp';
 import { parsePortalYaml } from './portal-apps';
@@ -40,6 +41,20 @@ describe('parseSnapshot', () => {
       provisioning: 'none',
       unparsed: [],
     });
+  });
+
+  it('never throws on any output', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.constantFrom('', '<<tstudio:rc=', '<<tstudio:rc=3>>\n', '<<tstudio:markers>>\n'),
+        (a, b) => {
+          const snap = parseSnapshot(a + b + a, 0);
+          expect(['running', 'complete', 'failed', 'none']).toContain(snap.provisioning);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('reports a failed provisioning unless one is running again', () => {
