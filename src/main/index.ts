@@ -7,6 +7,7 @@ import {
   BrowserWindow,
   Menu,
   ipcMain,
+  powerMonitor,
   session,
   shell,
   type MenuItemConstructorOptions,
@@ -95,6 +96,9 @@ electronApp.whenReady().then(() => {
   current.bus.subscribe((envelope) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(envelope.name, envelope.payload);
   });
+
+  // A connection that died while the laptop slept is found at once, not after keepalive gives up.
+  powerMonitor.on('resume', () => current.ssh.checkConnections());
 
   buildMenu();
   createWindow(current.dataDir);

@@ -14,6 +14,9 @@ import { runNew } from './commands/new';
 import { runSandbox } from './commands/sandbox';
 import { runBuild, type BuildCommandOptions } from './commands/build';
 import { runPush } from './commands/push';
+import { runSsh } from './commands/ssh';
+import { runTunnel } from './commands/tunnel';
+import { cliTargetResolver } from './target';
 import {
   runVastDestroy,
   runVastInstances,
@@ -146,6 +149,30 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON line per event')
     .action((image: string, opts: { json?: boolean }) =>
       run((signal) => runPush({ ...opts, image }, processIo(signal))),
+    );
+
+  program
+    .command('ssh')
+    .description("A shell (or one command) on a local run or a Vast instance, with the app's key.")
+    .argument('<target>', "a local run's id, a Vast instance's id, or user@host[:port]")
+    .argument('[command...]', 'the command to run (after --); an interactive shell without one')
+    .option('--accept-host-key <fingerprint>', 'trust this SHA256 host key fingerprint first')
+    .action((target: string, command: string[], opts: { acceptHostKey?: string }) =>
+      run((signal) =>
+        runSsh({ target, command, ...opts }, processIo(signal), { resolveTarget: cliTargetResolver() }),
+      ),
+    );
+
+  program
+    .command('tunnel')
+    .description('Forward ports of a local run or a Vast instance to 127.0.0.1 until Ctrl-C.')
+    .argument('<target>', "a local run's id, a Vast instance's id, or user@host[:port]")
+    .argument('<ports...>', 'PORT or PORT:LOCALPORT (LOCALPORT 0 picks a free port)')
+    .option('--accept-host-key <fingerprint>', 'trust this SHA256 host key fingerprint first')
+    .action((target: string, ports: string[], opts: { acceptHostKey?: string }) =>
+      run((signal) =>
+        runTunnel({ target, ports, ...opts }, processIo(signal), { resolveTarget: cliTargetResolver() }),
+      ),
     );
 
   program
