@@ -107,15 +107,21 @@ const PROVISIONING_DONE_SCRIPT = [
 
 /** Local runs that mimic how Vast launches an instance (ssh, jupyter, args), on the local engine. */
 export class LocalRunService {
-  private readonly launchScriptsDir: string;
+  private launchScriptsDirCache: string | null;
   private readonly extraLabels: Record<string, string>;
 
   constructor(
     private readonly docker: Docker,
     private readonly options: LocalRunServiceOptions,
   ) {
-    this.launchScriptsDir = options.launchScriptsDir ?? findLaunchScriptsDir();
+    // Found on first use, so a broken installation fails the run with a clear message, not the app's start.
+    this.launchScriptsDirCache = options.launchScriptsDir ?? null;
     this.extraLabels = options.labels ?? {};
+  }
+
+  private launchScriptsDir(): string {
+    this.launchScriptsDirCache ??= findLaunchScriptsDir();
+    return this.launchScriptsDirCache;
   }
 
   /** Resolves, builds if needed, checks, creates, starts and waits until ready. */
@@ -243,7 +249,7 @@ export class LocalRunService {
       if (launched) {
         await this.checkLaunchable(container, opts.mode, imageRef, warn);
         await container.putArchive(
-          await launchArchive(this.launchScriptsDir, source.template?.onstart ?? ''),
+          await launchArchive(this.launchScriptsDir(), source.template?.onstart ?? ''),
           { path: '/' },
         );
       }
