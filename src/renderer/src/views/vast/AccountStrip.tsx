@@ -67,6 +67,7 @@ export function AccountStrip() {
 
 function KeyForm({ onDone }: { onDone: () => void }) {
   const setKey = useVastStore((s) => s.setKey);
+  const noStore = useVastStore((s) => s.secrets?.backend === 'none');
   const [key, setKeyText] = useState('');
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -106,6 +107,11 @@ function KeyForm({ onDone }: { onDone: () => void }) {
       <button type="submit" className="primary" disabled={checking || tooShort}>
         {checking ? 'Checking the key…' : 'Check and save key'}
       </button>
+      {noStore ? (
+        <p className="muted vast-key-hint">
+          No OS keychain here: choose “Store keys in a private file” above first, or the key cannot be kept.
+        </p>
+      ) : null}
       {error ? (
         <div className="banner banner-error vast-key-error" role="alert">
           <strong>The key was not saved.</strong> {error}
@@ -161,7 +167,7 @@ function ImportKey({ onDone }: { onDone: () => void }) {
       )}
       {error ? (
         <div className="banner banner-error" role="alert">
-          {error}
+          <strong>The key was not imported.</strong> {error}
         </div>
       ) : null}
     </div>
@@ -208,12 +214,14 @@ function NoKeychainWarning({ warning }: { warning: string | null }) {
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="banner vast-warning" role="status">
-      <strong>No OS keychain is available.</strong>{' '}
-      {warning ?? 'Keys cannot be stored safely on this machine.'}
-      <p>
-        You can let the app keep keys in a file only your user can read, or keep using the sandbox.{' '}
+      <div className="vast-warning-row">
+        <span>
+          {warning ?? 'No OS keychain is available, so the app cannot store secrets.'} The sandbox needs no
+          key.
+        </span>
         <button
           type="button"
+          title="Keys go into a file in the app's data folder that only your user can read"
           onClick={async () => {
             try {
               await acceptPlaintext(true);
@@ -224,7 +232,7 @@ function NoKeychainWarning({ warning }: { warning: string | null }) {
         >
           Store keys in a private file
         </button>
-      </p>
+      </div>
       {error ? <p role="alert">{error}</p> : null}
     </div>
   );

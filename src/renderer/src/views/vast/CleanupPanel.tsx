@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { DestroyDialog } from './DestroyDialog';
-import { duration, money, perHour } from './format';
+import { cost as costText, duration, perHour } from './format';
 import { useVastStore, type InstanceData, type LedgerRowData } from './vast-store';
 
 interface Row {
@@ -51,8 +51,8 @@ export function CleanupPanel() {
         <>
           <p>
             <strong>{live.length}</strong> instance{live.length === 1 ? '' : 's'} created by the app still
-            exist, costing <strong>{perHour(hourly)}</strong> together, about <strong>{money(total)}</strong>{' '}
-            so far.
+            exist, costing <strong>{perHour(hourly)}</strong> together, about{' '}
+            <strong>{costText(total)}</strong> so far.
           </p>
           <table className="vast-table" aria-label="Instances the app created">
             <thead>
@@ -78,7 +78,7 @@ export function CleanupPanel() {
                   <td>{instance?.actualStatus ?? 'provisioning'}</td>
                   <td className="num">{duration(ageSeconds)}</td>
                   <td className="num">{perHour(instance?.dphTotal ?? entry.dphTotal)}</td>
-                  <td className="num">{money(cost)}</td>
+                  <td className="num">{costText(cost)}</td>
                   <td>
                     <button type="button" className="vast-danger" onClick={() => setDestroying(instance)}>
                       Destroy…

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { asAppError } from '../../api';
 import { Dialog } from './Dialog';
-import { money, perHour } from './format';
+import { cost, perHour } from './format';
 import { useVastStore, type InstanceData } from './vast-store';
 
 /** Destroying loses the disk for good, so the user types the label or the id, as on Vast's console. */
@@ -35,7 +35,7 @@ export function DestroyDialog({ instance, onClose }: { instance: InstanceData; o
         <p>
           The instance and everything on its disk are deleted for good. It costs {perHour(instance.dphTotal)}{' '}
           now
-          {instance.costSoFar !== null ? `; about ${money(instance.costSoFar)} so far` : ''}.
+          {instance.costSoFar !== null ? `; cost so far: ${cost(instance.costSoFar)}` : ''}.
         </p>
         <label className="field">
           <span>
@@ -55,7 +55,6 @@ export function DestroyDialog({ instance, onClose }: { instance: InstanceData; o
             aria-label="Label or id to confirm"
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
-            autoFocus
             spellCheck={false}
             autoComplete="off"
           />

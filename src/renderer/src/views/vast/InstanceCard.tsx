@@ -4,7 +4,7 @@ import { LogView } from '../../log/LogView';
 import { LogBuffer } from '../../log/log-buffer';
 import { openTerminalFor } from '../terminals/TerminalsView';
 import { DestroyDialog } from './DestroyDialog';
-import { duration, gb, money, perHour } from './format';
+import { cost, duration, gb, perHour } from './format';
 import { LaunchProgress } from './LaunchProgress';
 import { useVastStore, type InstanceData } from './vast-store';
 
@@ -58,7 +58,7 @@ export function InstanceCard({ instance: i }: { instance: InstanceData }) {
   const tone = statusTone(i);
   return (
     <article
-      className={`vast-instance vast-instance-${tone}`}
+      className={`vast-instance vast-instance-${tone}${logs ? ' vast-instance-wide' : ''}`}
       aria-label={`Instance ${i.id}`}
       data-instance-id={i.id}
     >
@@ -89,7 +89,7 @@ export function InstanceCard({ instance: i }: { instance: InstanceData }) {
         <dd>{duration(i.uptimeSeconds)}</dd>
         <dt>Cost so far</dt>
         <dd title="An estimate: price × time since start; Vast also bills the disk while stopped">
-          {money(i.costSoFar)}
+          {cost(i.costSoFar)}
         </dd>
         <dt>SSH</dt>
         <dd className="wide vast-ssh">

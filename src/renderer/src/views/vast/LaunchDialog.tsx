@@ -115,7 +115,6 @@ function ChooseStep({
           onChange={(e) => setTemplatePath(e.target.value)}
           spellCheck={false}
           placeholder="/path/to/template-folder"
-          autoFocus
         />
         {templatePath === null && info?.demoTemplate ? (
           <span className="muted">The demo template that ships with the app.</span>
@@ -142,7 +141,7 @@ function ChooseStep({
             value={disk}
             onChange={(e) => setDisk(e.target.value)}
             inputMode="decimal"
-            placeholder="the template's"
+            placeholder="default"
             aria-invalid={diskBad}
           />
         </label>

@@ -20,8 +20,9 @@ export function LaunchProgress({ opId, compact = false }: { opId: string; compac
   const state = op?.summary?.state ?? 'running';
 
   useEffect(() => {
-    if (progress) upsertInstance(progress);
-  }, [progress, upsertInstance]);
+    // Only while it runs: an old operation's last progress must not bring back a card since destroyed.
+    if (progress && state === 'running') upsertInstance(progress);
+  }, [progress, state, upsertInstance]);
   const createdId = created?.instanceId;
   useEffect(() => {
     // The card should appear the moment the instance exists, not at the next poll.

@@ -89,8 +89,14 @@ function toFilters(f: FilterForm, sort: SortState | null): { filters: OfferFilte
   return { filters, problems };
 }
 
+/** One field per line, each value compact: reads like the query the vast CLI prints with --explain. */
+function formatQuery(query: Record<string, unknown>): string {
+  const lines = Object.entries(query).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${lines.join(',\n')}\n}`;
+}
+
 export function OffersPanel({ onLaunch }: { onLaunch: (offer: OfferRowData) => void }) {
-  const { offers, sentQuery, searching, offersError, search } = useVastStore();
+  const { offers, offersVersion, sentQuery, searching, offersError, search } = useVastStore();
   const [form, setForm] = useState<FilterForm>(INITIAL);
   const [sort, setSort] = useState<SortState | null>({ field: 'dph_total', desc: false });
   const [problems, setProblems] = useState<string[]>([]);
@@ -131,7 +137,7 @@ export function OffersPanel({ onLaunch }: { onLaunch: (offer: OfferRowData) => v
         <div className="vast-filter-grid">
           <label className="field">
             GPU model
-            <input {...field('gpuName')} list="vast-gpu-names" placeholder="any, e.g. RTX 4090" />
+            <input {...field('gpuName')} list="vast-gpu-names" placeholder="any" />
             <datalist id="vast-gpu-names">
               {GPU_SUGGESTIONS.map((g) => (
                 <option key={g} value={g} />
@@ -230,7 +236,7 @@ export function OffersPanel({ onLaunch }: { onLaunch: (offer: OfferRowData) => v
           <summary>
             The exact query sent <span className="muted">(POST /bundles/)</span>
           </summary>
-          <pre aria-label="Query sent">{JSON.stringify(sentQuery, null, 2)}</pre>
+          <pre aria-label="Query sent">{formatQuery(sentQuery)}</pre>
         </details>
       ) : null}
       {offers === null ? (
@@ -249,7 +255,7 @@ export function OffersPanel({ onLaunch }: { onLaunch: (offer: OfferRowData) => v
           <p className="muted vast-count" aria-live="polite">
             {offers.length} offers{searching ? ' (updating…)' : ''}. ↑/↓ to move, Enter to launch.
           </p>
-          <OffersTable offers={offers} sort={sort} onSort={onSort} onLaunch={onLaunch} />
+          <OffersTable key={offersVersion} offers={offers} sort={sort} onSort={onSort} onLaunch={onLaunch} />
         </>
       )}
     </div>

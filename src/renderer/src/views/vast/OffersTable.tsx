@@ -12,17 +12,25 @@ export interface SortState {
   desc: boolean;
 }
 
-const COLUMNS: { field: string; label: string; numeric?: boolean; title?: string }[] = [
+/** Fixed widths (px; the GPU takes the rest) so columns do not jump while rows scroll in and out. */
+const COLUMNS: { field: string; label: string; width?: number; numeric?: boolean; title?: string }[] = [
   { field: 'gpu_name', label: 'GPU' },
-  { field: 'num_gpus', label: 'N', numeric: true, title: 'Number of GPUs' },
-  { field: 'gpu_ram', label: 'VRAM', numeric: true, title: 'VRAM per GPU' },
-  { field: 'dph_total', label: '$/h total', numeric: true },
-  { field: 'reliability', label: 'Reliability', numeric: true },
-  { field: 'cuda_max_good', label: 'CUDA', numeric: true, title: 'Highest CUDA version the driver runs' },
-  { field: 'geolocation', label: 'Location' },
-  { field: 'inet_down', label: 'Net ↓/↑', numeric: true, title: 'Download / upload speed' },
-  { field: 'disk_space', label: 'Disk', numeric: true, title: 'Free disk' },
+  { field: 'num_gpus', label: 'N', width: 44, numeric: true, title: 'Number of GPUs' },
+  { field: 'gpu_ram', label: 'VRAM', width: 74, numeric: true, title: 'VRAM per GPU' },
+  { field: 'dph_total', label: '$/h total', width: 98, numeric: true },
+  { field: 'reliability', label: 'Reliability', width: 92, numeric: true },
+  {
+    field: 'cuda_max_good',
+    label: 'CUDA',
+    width: 62,
+    numeric: true,
+    title: 'Highest CUDA version the driver runs',
+  },
+  { field: 'geolocation', label: 'Location', width: 140 },
+  { field: 'inet_down', label: 'Net ↓/↑', width: 156, numeric: true, title: 'Download / upload speed' },
+  { field: 'disk_space', label: 'Disk', width: 82, numeric: true, title: 'Free disk' },
 ];
+const ACTION_WIDTH = 112;
 
 /**
  * The offers an author compares. Keyboard: Tab reaches the table once, ↑/↓ (Home/End, PgUp/PgDn)
@@ -94,6 +102,12 @@ export function OffersTable({
   return (
     <div className="vast-offers-scroll" ref={scrollRef}>
       <table className="vast-table vast-offers-table" aria-label="Offers" aria-rowcount={offers.length + 1}>
+        <colgroup>
+          {COLUMNS.map((c) => (
+            <col key={c.field} style={c.width ? { width: c.width } : undefined} />
+          ))}
+          <col style={{ width: ACTION_WIDTH }} />
+        </colgroup>
         <thead>
           <tr>
             {COLUMNS.map((c) => (

@@ -4,6 +4,13 @@ export function money(value: number | null | undefined, digits = 2): string {
   return `$${value.toFixed(value !== 0 && Math.abs(value) < 1 && digits < 3 ? 3 : digits)}`;
 }
 
+/** A cost so far: cents are enough, and a few seconds of use is "< $0.01", not "$0.000". */
+export function cost(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value > 0 && value < 0.01) return '< $0.01';
+  return `$${value.toFixed(2)}`;
+}
+
 export function perHour(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${money(value, 3)}/h`;
 }

@@ -46,6 +46,8 @@ interface VastState {
   importable: ImportableKeyData | null;
 
   offers: OfferRowData[] | null;
+  /** Bumped on every result, so the table starts again at its top. */
+  offersVersion: number;
   sentQuery: Record<string, unknown> | null;
   searching: boolean;
   offersError: string | null;
@@ -103,6 +105,7 @@ export const useVastStore = create<VastState>((set, get) => {
     secrets: null,
     importable: null,
     offers: null,
+    offersVersion: 0,
     sentQuery: null,
     searching: false,
     offersError: null,
@@ -148,7 +151,7 @@ export const useVastStore = create<VastState>((set, get) => {
       set({ searching: true, offersError: null });
       try {
         const r = await api['vast:offers']({ filters, templatePath: templatePath || undefined });
-        set({ offers: r.offers, sentQuery: r.query });
+        set({ offers: r.offers, sentQuery: r.query, offersVersion: get().offersVersion + 1 });
       } catch (err) {
         set({ offersError: asAppError(err).message });
       } finally {
@@ -209,7 +212,7 @@ export const useVastStore = create<VastState>((set, get) => {
     },
     async publishTemplate(templatePath) {
       const r = await api['vast:publishTemplate']({ templatePath });
-      void get().loadTemplates();
+      await get().loadTemplates();
       return r;
     },
     async deleteTemplate(id) {
