@@ -19,6 +19,10 @@ test.describe('Vast view on the sandbox', () => {
     page,
     serve,
   }) => {
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     const s = await serve({ TSTUDIO_DATA_DIR: dataDir });
     await page.goto(s.url);
     await page.getByRole('button', { name: /^Vast/ }).click();
@@ -127,6 +131,8 @@ test.describe('Vast view on the sandbox', () => {
     await expect(card).toHaveCount(0);
     await page.getByRole('tab', { name: /^Cleanup/ }).click();
     await expect(page.getByRole('tabpanel')).toContainText('Nothing the app created is still there');
+    // React's warnings (keys, nesting, state updates) land in the console: the flow must make none.
+    expect(consoleErrors).toEqual([]);
   });
 
   test('publish the demo template to the account, see it listed, delete it', async ({ page, serve }) => {

@@ -22,7 +22,7 @@ const COLUMNS: { field: string; label: string; width?: number; numeric?: boolean
   {
     field: 'cuda_max_good',
     label: 'CUDA',
-    width: 62,
+    width: 72,
     numeric: true,
     title: 'Highest CUDA version the driver runs',
   },
