@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSmoke } from '../../src/main/cli/commands/smoke';
-import type { SmokeReport } from '../../src/main/services/launch';
+import { formatSmokeReport, type SmokeReport } from '../../src/main/services/launch';
 import { lintPath } from '../../src/main/services/templates';
 import { DEMO_TEMPLATE_DIR, demoHarness, type DemoHarness } from './helpers/demo-image';
 
@@ -15,10 +15,12 @@ function collector() {
   };
 }
 
-async function smokeImages(h: DemoHarness): Promise<string[]> {
-  return (await h.docker.listImages({ filters: { reference: ['tstudio-smoke/*'] } })).flatMap(
-    (i) => i.RepoTags ?? [],
-  );
+async function imageExists(h: DemoHarness, tag: string): Promise<boolean> {
+  return h.docker
+    .getImage(tag)
+    .inspect()
+    .then(() => true)
+    .catch(() => false);
 }
 
 describe('tstudio smoke on the demo template', () => {
@@ -74,22 +76,30 @@ describe('tstudio smoke on the demo template', () => {
       severity: 'warning',
     });
     expect(report.provisioning).toBe('complete');
-    expect((await h.runs.list()).filter((r) => r.ephemeral)).toEqual([]);
-    expect(await smokeImages(h)).toEqual([]);
+    expect(await h.leftoverContainers()).toEqual([]);
+    expect(report.builtTag).toMatch(/^tstudio-smoke\//);
+    expect(await imageExists(h, report.builtTag)).toBe(false);
   });
 
   it('fails (exit 1) on a broken copy, saying why', async () => {
     const c = collector();
-    const code = await runSmoke({ path: broken, mode: 'ssh', timeout: 120, portGrace: 8 }, c.io, {
+    const code = await runSmoke({ path: broken, mode: 'ssh', timeout: 120, portGrace: 8, json: true }, c.io, {
       docker: h.docker,
       runs: h.runs,
     });
     expect(code).toBe(1);
-    expect(c.out.stdout).toMatch(/smoke FAILED/);
-    expect(c.out.stdout).toMatch(
-      /FAIL program:webapp: webapp is RUNNING but nothing listens on internal port 18999/,
-    );
-    expect((await h.runs.list()).filter((r) => r.ephemeral)).toEqual([]);
-    expect(await smokeImages(h)).toEqual([]);
+    const report = JSON.parse(c.out.stdout) as SmokeReport;
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((x) => !x.ok && x.severity === 'error')).toEqual([
+      {
+        name: 'program:webapp',
+        ok: false,
+        severity: 'error',
+        message: expect.stringMatching(/webapp is RUNNING but nothing listens on internal port 18999/),
+      },
+    ]);
+    expect(formatSmokeReport(report)).toMatch(/^smoke FAILED/);
+    expect(await h.leftoverContainers()).toEqual([]);
+    expect(await imageExists(h, report.builtTag)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import ssh2 from 'ssh2';
@@ -14,6 +15,7 @@ export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEMO_TEMPLATE_DIR = join(REPO_ROOT, 'resources', 'demo-template');
 export const DEMO_TEST_IMAGE = 'tstudio-test/demo:it';
 export const TEST_LABELS = { 'tstudio.test': '1' };
+const HARNESS_LABEL = 'tstudio.test.harness';
 
 export interface TestKey {
   dir: string;
@@ -46,6 +48,8 @@ export interface DemoHarness {
   runs: LocalRunService;
   dataDir: string;
   image: string;
+  /** Containers this harness's runs created and that still exist. */
+  leftoverContainers(): Promise<string[]>;
   cleanup(): Promise<void>;
 }
 
@@ -54,21 +58,31 @@ export async function demoHarness(): Promise<DemoHarness> {
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
   const key = await makeTestKey();
   const dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-data-'));
+  // Its own label and tag, so that test runs sharing the engine (another checkout, CI) never remove
+  // each other's containers or image; the build cache still makes every build after the first cheap.
+  const harness = randomBytes(6).toString('hex');
   const runs = new LocalRunService(docker, {
     dataDir,
     sshPublicKey: key.publicKey,
     identityFile: key.identityFile,
-    labels: TEST_LABELS,
+    labels: { ...TEST_LABELS, [HARNESS_LABEL]: harness },
   });
-  const image = await buildDemoImage(docker);
+  const image = await buildDemoImage(docker, DEMO_TEMPLATE_DIR, `${DEMO_TEST_IMAGE}-${harness}`);
   return {
     docker,
     key,
     runs,
     dataDir,
     image,
+    async leftoverContainers() {
+      const containers = await docker.listContainers({
+        all: true,
+        filters: { label: [`${HARNESS_LABEL}=${harness}`] },
+      });
+      return containers.map((c) => c.Id);
+    },
     async cleanup() {
-      await removeTestContainers(docker);
+      await removeTestContainers(docker, harness);
       await docker
         .getImage(image)
         .remove({ force: true })
@@ -79,11 +93,11 @@ export async function demoHarness(): Promise<DemoHarness> {
   };
 }
 
-/** Every container a test made (label tstudio.test=1 and a run label), removed. */
-export async function removeTestContainers(docker: Docker): Promise<void> {
+/** Every run container one harness made, removed. */
+export async function removeTestContainers(docker: Docker, harness: string): Promise<void> {
   const containers = await docker.listContainers({
     all: true,
-    filters: { label: ['tstudio.test=1', 'tstudio.run=1'] },
+    filters: { label: ['tstudio.test=1', 'tstudio.run=1', `${HARNESS_LABEL}=${harness}`] },
   });
   await Promise.all(
     containers.map((c) =>

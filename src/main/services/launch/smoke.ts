@@ -48,6 +48,8 @@ export interface SmokeReport {
   ok: boolean;
   source: string;
   image: string;
+  /** The throwaway tag the smoke built and ran (removed again when it ends). */
+  builtTag: string;
   mode: RunMode;
   buildMs: number | null;
   readyMs: number | null;
@@ -85,6 +87,7 @@ export async function runSmoke(
     ok: false,
     source: source.source,
     image: source.imageRef,
+    builtTag: tag,
     mode,
     buildMs: null,
     readyMs: null,
