@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import { Sidebar } from './components/Sidebar';
 import { EngineView } from './views/EngineView';
 import { TerminalsView } from './views/terminals/TerminalsView';
-// VastView moves to views/vast once that view lands.
-import { RunsView, VastView } from './views/PlaceholderViews';
+import { RunsView } from './views/PlaceholderViews';
+import { VastView } from './views/vast/VastView';
 import { TunnelsView } from './views/tunnels/TunnelsView';
 import { BuildsView } from './views/builds/BuildsView';
 import { TemplatesView } from './views/templates/TemplatesView';

@@ -15,19 +15,3 @@ export function RunsView() {
     </section>
   );
 }
-
-export function VastView() {
-  return (
-    <section className="view" aria-labelledby="vast-title">
-      <header className="view-header">
-        <h1 id="vast-title">Vast</h1>
-      </header>
-      <EmptyState title="No Vast account connected">
-        <p>
-          Search offers, launch your templates and watch your instances. Without an API key the app uses its
-          local sandbox, so you can try everything for free.
-        </p>
-      </EmptyState>
-    </section>
-  );
-}
