@@ -25,6 +25,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          environment: 'node',
+          // Some files spawn `tstudio serve` or use the real engine; keep them one at a time on two cores.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'keyring',
           include: ['test/keyring/**/*.test.ts'],
           environment: 'node',

@@ -15,6 +15,9 @@ export function secureWebPreferences(preloadPath: string) {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // A middle click fires `auxclick`, which can open a link in a new window without a click event;
+    // new windows are denied anyway, but the page has no use for it (electronegativity AUXCLICK_JS_CHECK).
+    disableBlinkFeatures: 'Auxclick',
     spellcheck: false,
     navigateOnDragDrop: false,
     safeDialogs: true,
