@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerExecTransport } from '../../src/main/services/supervisor';
-import { buildImageFromFolder, pickFreePort } from '../../src/main/services/launch';
+import { buildImageFromFolder, LocalRunService, pickFreePort } from '../../src/main/services/launch';
 import { runRun } from '../../src/main/cli/commands/run';
 import { runStatus } from '../../src/main/cli/commands/status';
 import { runRm } from '../../src/main/cli/commands/rm';
@@ -104,12 +104,12 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
     const tag = 'tstudio-test/no-sshd:it';
     extraImages.push(tag);
     await buildImageFromFolder(h.docker, await noSshdContext(), tag, { labels: TEST_LABELS });
-    const before = (await h.runs.list()).length;
+    const before = await h.leftoverContainers();
     await expect(h.runs.start({ source: tag, mode: 'ssh' })).rejects.toMatchObject({
       code: 'TEMPLATE_INVALID',
       message: expect.stringMatching(/no sshd/),
     });
-    expect((await h.runs.list()).length).toBe(before);
+    expect(await h.leftoverContainers()).toEqual(before);
   });
 
   it('says when the image is missing, and when a pinned port is taken', async () => {
@@ -128,10 +128,37 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
     }
   });
 
+  it('chooses new ports when one it picked is taken before the container starts', async () => {
+    const taken = await pickFreePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(taken, '127.0.0.1', resolve));
+    let calls = 0;
+    const runs = new LocalRunService(h.docker, {
+      dataDir: h.dataDir,
+      sshPublicKey: h.key.publicKey,
+      identityFile: h.key.identityFile,
+      labels: TEST_LABELS,
+      // The first port handed out is already in use, as if another program took it in between.
+      pickFreePort: async (protocol) => (calls++ === 0 ? taken : pickFreePort(protocol)),
+    });
+    const log: string[] = [];
+    try {
+      const ready = await runs.start(
+        { source: h.image, mode: 'ssh', readyTimeoutMs: 60_000 },
+        { signal: new AbortController().signal, log: (t) => log.push(t), emit: () => undefined },
+      );
+      expect(log.join('')).toContain('choosing new ports');
+      expect(ready.run.ports['22/tcp']).not.toBe(taken);
+      await runs.remove(ready.run.id);
+    } finally {
+      server.close();
+    }
+  });
+
   it('cancels a start half way and leaves nothing behind', async () => {
     const controller = new AbortController();
     const steps: string[] = [];
-    const before = (await h.runs.list()).map((r) => r.id);
+    const before = await h.leftoverContainers();
     const start = h.runs.start(
       { source: DEMO_TEMPLATE_DIR, mode: 'ssh', buildTag: h.image },
       {
@@ -146,7 +173,7 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
     );
     await expect(start).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(steps).toContain('wait');
-    expect((await h.runs.list()).map((r) => r.id)).toEqual(before);
+    expect(await h.leftoverContainers()).toEqual(before);
   });
 
   it('cleans up orphans: a stopped run of a smoke that was killed', async () => {

@@ -8,7 +8,15 @@ import { AppError } from '../../../shared/errors';
 import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
 import { buildImageFromFolder } from './image-build';
 import { findLaunchScriptsDir, launchArchive, LAUNCH_SCRIPT_IN_CONTAINER } from './launch-scripts';
-import { dockerPortConfig, parsePortSpec, planPorts, portEnv, portMap, type PortRequest } from './port-plan';
+import {
+  dockerPortConfig,
+  parsePortSpec,
+  planPorts,
+  portEnv,
+  portMap,
+  type PortRequest,
+  type Protocol,
+} from './port-plan';
 import { isTcpPortFree, pickFreePort } from './free-port';
 import { LABELS, parsePortsLabel, runModeOf, runStateOf, RUN_LABEL, type RunInfo } from './run-labels';
 import { portsOpenedByMode, type RunMode } from './run-mode';
@@ -77,6 +85,8 @@ export interface LocalRunServiceOptions {
   launchScriptsDir?: string;
   /** Added to every container and built image (tests add tstudio.test=1). */
   labels?: Record<string, string>;
+  /** How a free host port is found (tests stand in a port that is taken, to exercise the retry). */
+  pickFreePort?: (protocol: Protocol) => Promise<number>;
 }
 
 const SSHD_PATHS = ['/usr/sbin/sshd', '/usr/bin/sshd', '/sbin/sshd', '/usr/local/sbin/sshd'];
@@ -105,6 +115,23 @@ const PROVISIONING_DONE_SCRIPT = [
   'exit 0',
 ].join('\n');
 
+interface LaunchPlan {
+  opts: RunStartOptions;
+  source: ResolvedSource;
+  imageRef: string;
+  requests: PortRequest[];
+  gpu: { count: number; deviceRequests: Docker.DeviceRequest[] | null };
+  storageOpt: Record<string, string> | null;
+  warn: (text: string) => void;
+}
+
+/** docker start failed because a host port chosen a moment earlier was taken since. */
+class PortTaken extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+  }
+}
+
 /** Local runs that mimic how Vast launches an instance (ssh, jupyter, args), on the local engine. */
 export class LocalRunService {
   private launchScriptsDirCache: string | null;
@@ -130,6 +157,7 @@ export class LocalRunService {
     const say = (text: string) => progress?.log(`${text}\n`);
     const warnings: string[] = [];
     const warn = (text: string) => {
+      if (warnings.includes(text)) return;
       warnings.push(text);
       progress?.emit('warning', { message: text });
       say(`warning: ${text}`);
@@ -168,7 +196,60 @@ export class LocalRunService {
         );
       }
     }
-    const planned = await planPorts(requests, pickFreePort, opts.hostPorts ?? {});
+    if (opts.mode === 'args' && source.template?.onstart) {
+      say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
+    }
+    const launch: LaunchPlan = { opts, source, imageRef, requests, gpu, storageOpt, warn };
+    let created: { container: Docker.Container; createdAt: number; instanceId: number } | null = null;
+    for (let attempt = 1; created === null; attempt++) {
+      try {
+        created = await this.createAndStart(launch, signal, progress);
+      } catch (err) {
+        // The free ports were chosen before create (Vast's VAST_TCP_PORT_<n> must be known inside), so
+        // another program can take one in between: choose again, a few times.
+        if (!(err instanceof PortTaken) || attempt >= 3 || opts.hostPorts)
+          throw err instanceof PortTaken ? err.error : err;
+        say('A chosen host port was taken in the meantime; choosing new ports.');
+      }
+    }
+    const { container, createdAt, instanceId } = created;
+    try {
+      say(`Started ${container.id.slice(0, 12)} (${opts.mode} mode, C.${instanceId}); waiting until ready.`);
+      progress?.emit('step', { step: 'wait' });
+      await this.waitUntilReady(container.id, {
+        timeoutMs: opts.readyTimeoutMs ?? 180_000,
+        signal,
+        progress,
+      });
+    } catch (err) {
+      if (signal.aborted || !(err instanceof AppError && err.code === 'TIMEOUT')) {
+        // A run that never became ready because of a check or a cancel leaves nothing behind.
+        await container.remove({ force: true, v: true }).catch(() => undefined);
+      }
+      if (signal.aborted)
+        throw new AppError('CANCELLED', 'The run was cancelled; its container was removed.');
+      throw err;
+    }
+    const readyMs = Date.now() - createdAt;
+    await this.recordReady(container.id, readyMs);
+    const run = await this.get(container.id);
+    say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
+    progress?.emit('ready', { id: run.id, readyMs });
+    return { run, readyMs, buildMs, warnings };
+  }
+
+  /** Chooses ports, creates the container, puts /.launch in, starts it. Removes it again on any failure. */
+  private async createAndStart(
+    plan: LaunchPlan,
+    signal: AbortSignal,
+    progress?: ProgressReporter,
+  ): Promise<{ container: Docker.Container; createdAt: number; instanceId: number }> {
+    const { opts, source, imageRef, requests, gpu, storageOpt, warn } = plan;
+    const planned = await planPorts(
+      requests,
+      this.options.pickFreePort ?? pickFreePort,
+      opts.hostPorts ?? {},
+    );
 
     const instanceId = randomInt(1_000_000, 99_999_999);
     const { env, warnings: envWarnings } = buildVastEnv({
@@ -184,9 +265,6 @@ export class LocalRunService {
       userEnv: opts.env,
     });
     envWarnings.forEach(warn);
-    if (opts.mode === 'args' && source.template?.onstart) {
-      say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
-    }
 
     const ports = portMap(planned);
     const labels: Record<string, string> = {
@@ -258,30 +336,18 @@ export class LocalRunService {
       try {
         await container.start();
       } catch (err) {
-        throw dockerError(err, `start the container from ${imageRef}`);
+        const error = dockerError(err, `start the container from ${imageRef}`);
+        throw /port is already allocated|address already in use/i.test(String((err as Error).message))
+          ? new PortTaken(error)
+          : error;
       }
-      say(`Started ${container.id.slice(0, 12)} (${opts.mode} mode, C.${instanceId}); waiting until ready.`);
-      progress?.emit('step', { step: 'wait' });
-      await this.waitUntilReady(container.id, {
-        timeoutMs: opts.readyTimeoutMs ?? 180_000,
-        signal,
-        progress,
-      });
+      return { container, createdAt, instanceId };
     } catch (err) {
-      if (signal.aborted || !(err instanceof AppError && err.code === 'TIMEOUT')) {
-        // A run that never became ready because of a check or a cancel leaves nothing behind.
-        await container.remove({ force: true, v: true }).catch(() => undefined);
-      }
+      await container.remove({ force: true, v: true }).catch(() => undefined);
       if (signal.aborted)
         throw new AppError('CANCELLED', 'The run was cancelled; its container was removed.');
       throw err;
     }
-    const readyMs = Date.now() - createdAt;
-    await this.recordReady(container.id, readyMs);
-    const run = await this.get(container.id);
-    say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
-    progress?.emit('ready', { id: run.id, readyMs });
-    return { run, readyMs, buildMs, warnings };
   }
 
   /** SSH login works (ssh/jupyter modes), Jupyter answers (jupyter mode) and /.provisioning is gone. */
@@ -513,12 +579,17 @@ export class LocalRunService {
 
   /**
    * Removes runs that nobody will come back to: stopped runs of a killed smoke (ephemeral), and
-   * containers that were created but never started (a start that crashed half way).
+   * containers that were created but never started (a start that crashed half way). A run younger
+   * than `minAgeMs` is left alone: it may be a start in progress (created, not yet started) in this
+   * or another process.
    */
-  async cleanupOrphans(): Promise<string[]> {
+  async cleanupOrphans(minAgeMs = 10 * 60_000): Promise<string[]> {
     const runs = await this.list();
+    const now = Date.now();
     const orphans = runs.filter(
-      (r) => (r.ephemeral && r.state !== 'running') || r.state === 'created' || r.state === 'dead',
+      (r) =>
+        (r.ephemeral && (r.state === 'exited' || r.state === 'dead')) ||
+        ((r.state === 'created' || r.state === 'dead') && now - r.createdAt >= minAgeMs),
     );
     for (const r of orphans) await this.remove(r.containerId).catch(() => undefined);
     return orphans.map((r) => r.id);
