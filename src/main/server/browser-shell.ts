@@ -144,6 +144,9 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
         onInternalError: (name, err) => console.error(`internal error in ${name}:`, err),
       }).then((result) => send({ t: 'result', id: msg.data.id, result }));
     });
+    // ws reports a protocol breach (a frame above maxPayload, bad UTF-8, a bad opcode) as an 'error'
+    // on the socket and then closes it; without a listener that error would end the whole process.
+    ws.on('error', (err) => log(`closed a WebSocket: ${err.message}`));
     ws.on('close', () => {
       unsubscribe();
       sockets.delete(ws);
