@@ -21,7 +21,14 @@ export function serveStatic(
   res: ServerResponse,
   headers: Record<string, string>,
 ): boolean {
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // A malformed escape names no file of ours; URIError here would end the process.
+    return false;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, relative === '' ? 'index.html' : relative);
   if (!file.startsWith(root + sep) && file !== root) return false;
   let size: number;
