@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunsHandlers, type RunStateChanged } from '../../src/main/handlers/runs';
 import { OperationManager } from '../../src/main/services/operations';
+import { LocalRunService } from '../../src/main/services/launch';
 import { runsCalls, Run, RunReady, SupervisorSnapshot } from '../../src/shared/contract/runs';
 import type { OperationEventData } from '../../src/shared/types';
 import { DEMO_TEMPLATE_DIR, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
@@ -16,8 +17,14 @@ describe('runs handlers over the contract (demo template, ssh mode)', () => {
   beforeAll(async () => {
     h = await demoHarness();
     operations = new OperationManager({ event: (e) => events.push(e), stateChanged: () => undefined });
+    // As the composition root builds it: the app key comes later, from the ssh service's key store.
+    const runs = new LocalRunService(h.docker, {
+      dataDir: h.dataDir,
+      labels: h.labels,
+      appKey: async () => ({ publicKey: h.key.publicKey, privateKeyPath: h.key.identityFile }),
+    });
     handlers = createRunsHandlers({
-      runs: h.runs,
+      runs,
       docker: h.docker,
       operations,
       emitRunChanged: (c) => changes.push(c),

@@ -48,6 +48,8 @@ export interface DemoHarness {
   runs: LocalRunService;
   dataDir: string;
   image: string;
+  /** The labels its runs carry (a LocalRunService built by a test should use them too). */
+  labels: Record<string, string>;
   /** Containers this harness's runs created and that still exist. */
   leftoverContainers(): Promise<string[]>;
   cleanup(): Promise<void>;
@@ -74,6 +76,7 @@ export async function demoHarness(): Promise<DemoHarness> {
     runs,
     dataDir,
     image,
+    labels: { ...TEST_LABELS, [HARNESS_LABEL]: harness },
     async leftoverContainers() {
       const containers = await docker.listContainers({
         all: true,

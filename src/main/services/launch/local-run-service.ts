@@ -77,10 +77,15 @@ export interface RunReady {
 export interface LocalRunServiceOptions {
   /** Where the service keeps what labels cannot hold (ready times). */
   dataDir: string;
-  /** The app's public key line, put into authorized_keys and SSH_PUBLIC_KEY. */
-  sshPublicKey: string;
-  /** The app's private key file, for `ssh -i` and the readiness handshake. */
-  identityFile: string;
+  /** The app's public key line, put into authorized_keys and SSH_PUBLIC_KEY (or give appKey). */
+  sshPublicKey?: string;
+  /** The app's private key file, for `ssh -i` and the readiness handshake (or give appKey). */
+  identityFile?: string;
+  /**
+   * The app key made on first use (the ssh service's `AppKeyStore.get` fits): lets a synchronous
+   * composition root build this service before the key exists.
+   */
+  appKey?: () => Promise<{ publicKey: string; privateKeyPath: string }>;
   /** resources/launch; found automatically when omitted. */
   launchScriptsDir?: string;
   /** Added to every container and built image (tests add tstudio.test=1). */
@@ -144,6 +149,17 @@ export class LocalRunService {
     // Found on first use, so a broken installation fails the run with a clear message, not the app's start.
     this.launchScriptsDirCache = options.launchScriptsDir ?? null;
     this.extraLabels = options.labels ?? {};
+  }
+
+  private async key(): Promise<{ publicKey: string; identityFile: string }> {
+    if (this.options.appKey) {
+      const key = await this.options.appKey();
+      return { publicKey: key.publicKey, identityFile: key.privateKeyPath };
+    }
+    if (!this.options.sshPublicKey || !this.options.identityFile) {
+      throw new AppError('INTERNAL', 'The local run service was built without the app SSH key.');
+    }
+    return { publicKey: this.options.sshPublicKey, identityFile: this.options.identityFile };
   }
 
   private launchScriptsDir(): string {
@@ -245,6 +261,7 @@ export class LocalRunService {
     progress?: ProgressReporter,
   ): Promise<{ container: Docker.Container; createdAt: number; instanceId: number }> {
     const { opts, source, imageRef, requests, gpu, storageOpt, warn } = plan;
+    const key = await this.key();
     const planned = await planPorts(
       requests,
       this.options.pickFreePort ?? pickFreePort,
@@ -257,7 +274,7 @@ export class LocalRunService {
       instanceId,
       containerApiKey: randomBytes(32).toString('hex'),
       gpuCount: gpu.count,
-      sshPublicKey: this.options.sshPublicKey.trim(),
+      sshPublicKey: key.publicKey.trim(),
       jupyterToken: randomBytes(32).toString('hex'),
       openButtonToken: randomBytes(32).toString('hex'),
       portEnv: portEnv(planned),
@@ -276,7 +293,7 @@ export class LocalRunService {
       [LABELS.image]: imageRef,
       [LABELS.instanceId]: String(instanceId),
       [LABELS.ports]: JSON.stringify(ports),
-      [LABELS.identityFile]: this.options.identityFile,
+      [LABELS.identityFile]: key.identityFile,
       [LABELS.cpuOnly]: gpu.count === 0 ? '1' : '0',
       [LABELS.boot]: opts.mode === 'args' || (source.template?.onstart ?? '').trim() !== '' ? '1' : '0',
       ...(opts.ephemeral ? { [LABELS.ephemeral]: '1' } : {}),
@@ -381,7 +398,7 @@ export class LocalRunService {
       const sshPort = ports['22/tcp'];
       if (sshPort === undefined)
         throw new AppError('INTERNAL', `Run ${id.slice(0, 12)} has no published port 22.`);
-      const privateKey = await readFile(this.options.identityFile);
+      const privateKey = await readFile((await this.key()).identityFile);
       waits.push(
         waitForSshLogin({
           host: '127.0.0.1',
@@ -493,7 +510,7 @@ export class LocalRunService {
               host: '127.0.0.1',
               port: sshPort,
               user: 'root',
-              identityFile: labels[LABELS.identityFile] ?? this.options.identityFile,
+              identityFile: labels[LABELS.identityFile] ?? this.options.identityFile ?? '',
             }
           : null,
       cpuOnly: labels[LABELS.cpuOnly] !== '0',
