@@ -1,0 +1,31 @@
+/** The monitor: utilisation series, cost and budgets, idle detection and notifications. */
+export { MonitorService } from './monitor-service';
+export type {
+  MonitorServiceOptions,
+  MonitorEvents,
+  ProgramState,
+  FleetSnapshotData,
+  TargetStatusData,
+  SampleData,
+  SeriesData,
+} from './monitor-service';
+export { NotificationCenter } from './notification-center';
+export type { NotificationData, RaiseInput } from './notification-center';
+export {
+  MonitorSettingsStore,
+  MONITOR_SETTINGS_FILE,
+  defaultMonitorSettings,
+  mergeSettings,
+} from './settings-store';
+export type { MonitorSettingsData, MonitorSettingsPatchData } from './settings-store';
+export { SeriesRing, SeriesStore } from './ring-buffer';
+export {
+  CostTracker,
+  billingRate,
+  costBetween,
+  localMidnightSec,
+  storagePerHour,
+  isStoppedForBilling,
+} from './cost';
+export { instanceFleetState, runFleetState, transitionOf } from './fleet-state';
+export { parseNvidiaSmi, NVIDIA_SMI_ARGV, instanceSample, runSample, percentOf } from './metrics';
