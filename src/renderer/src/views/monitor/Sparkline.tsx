@@ -1,0 +1,95 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { MetricKey } from '../../../../shared/contract/monitor';
+import { seriesOf, useMonitorStore } from './monitor-store';
+
+export interface SparklineProps {
+  target: string;
+  metric: MetricKey;
+  width?: number;
+  height?: number;
+  /** Axes and a time scale (the detail charts); a bare line otherwise. */
+  axes?: boolean;
+  /** The y range; null: fit the data (bytes per second). */
+  max?: number | null;
+  label: string;
+}
+
+const COLORS: Record<MetricKey, string> = {
+  gpuUtil: '#2f6feb',
+  gpuMem: '#8250df',
+  cpu: '#1a7f37',
+  mem: '#bf8700',
+  disk: '#6e7781',
+  netRx: '#0969da',
+  netTx: '#cf222e',
+};
+
+const EMPTY: uPlot.AlignedData = [[], []];
+
+/**
+ * A small live chart of one metric of one target, drawn by uPlot from the bounded SeriesWindow.
+ * It redraws when a poll is applied (the store's version), never more often.
+ */
+export function Sparkline({
+  target,
+  metric,
+  width = 120,
+  height = 28,
+  axes = false,
+  max = 100,
+  label,
+}: SparklineProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const drawn = useRef(-1);
+  const version = useMonitorStore((s) => s.version);
+
+  useEffect(() => {
+    if (!host.current) return;
+    const opts: uPlot.Options = {
+      width,
+      height,
+      legend: { show: false },
+      cursor: { show: axes, points: { show: false } },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      padding: axes ? undefined : [2, 0, 2, 0],
+      scales: {
+        x: { time: axes },
+        y:
+          max === null
+            ? { auto: true, range: (_u, lo, hi) => [Math.min(0, lo), Math.max(1, hi)] }
+            : { auto: false, range: [0, max] },
+      },
+      axes: axes
+        ? [
+            { size: 24, font: '10px system-ui' },
+            { size: 36, font: '10px system-ui' },
+          ]
+        : [{ show: false }, { show: false }],
+      series: [
+        {},
+        { stroke: COLORS[metric], fill: `${COLORS[metric]}22`, width: 1, points: { show: false } },
+      ],
+    };
+    plot.current = new uPlot(opts, EMPTY, host.current);
+    drawn.current = -1;
+    return () => {
+      plot.current?.destroy();
+      plot.current = null;
+    };
+  }, [width, height, axes, max, metric]);
+
+  useEffect(() => {
+    const w = seriesOf(target);
+    const u = plot.current;
+    if (!u || !w || w.version === drawn.current) return;
+    drawn.current = w.version;
+    u.setData([w.at, w.values[metric]] as uPlot.AlignedData);
+  }, [target, metric, version, width, height, axes, max]);
+
+  return (
+    <div ref={host} className={axes ? 'monitor-chart' : 'monitor-sparkline'} role="img" aria-label={label} />
+  );
+}

@@ -1,0 +1,115 @@
+import { memo, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { cost, perHour } from '../vast/format';
+import type { TargetData } from './monitor-api';
+import { Sparkline } from './Sparkline';
+
+const ROW_HEIGHT = 44;
+
+/** Failed first, then over budget, idle, then the rest (running before stopped), by name. */
+export function attentionOrder(targets: readonly TargetData[]): TargetData[] {
+  const rank = (t: TargetData) =>
+    t.attention.includes('failed')
+      ? 0
+      : t.attention.includes('over-budget')
+        ? 1
+        : t.attention.includes('idle')
+          ? 2
+          : t.state === 'running'
+            ? 3
+            : t.state === 'loading' || t.state === 'provisioning'
+              ? 4
+              : 5;
+  return [...targets].sort(
+    (a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key),
+  );
+}
+
+export function stateLabel(t: TargetData): string {
+  return t.state === t.rawState ? t.state : `${t.state} (${t.rawState})`;
+}
+
+/** Every target, virtualised: only the rows on screen exist, so 500 instances cost what 15 do. */
+export function TargetList({
+  targets,
+  selected,
+  onSelect,
+}: {
+  targets: TargetData[];
+  selected: string | null;
+  onSelect: (key: string) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useMemo(() => attentionOrder(targets), [targets]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 4,
+    getItemKey: (i) => rows[i]?.key ?? i,
+  });
+  return (
+    <div className="monitor-list" ref={scroller} role="list" aria-label="Instances and runs">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((v) => {
+          const t = rows[v.index]!;
+          return (
+            <div
+              key={v.key}
+              role="listitem"
+              className="monitor-row-slot"
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${v.start}px)`,
+              }}
+            >
+              <TargetRow target={t} selected={selected === t.key} onSelect={onSelect} />
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const TargetRow = memo(function TargetRow({
+  target: t,
+  selected,
+  onSelect,
+}: {
+  target: TargetData;
+  selected: boolean;
+  onSelect: (key: string) => void;
+}) {
+  return (
+    <button
+      type="button"
+      className={`monitor-row${selected ? ' monitor-row-selected' : ''}`}
+      id={`monitor-${t.key.replace(':', '-')}`}
+      aria-pressed={selected}
+      onClick={() => onSelect(t.key)}
+      data-target={t.key}
+    >
+      <span className="monitor-row-name" title={t.name}>
+        {t.name}
+        <span className="muted"> {t.kind === 'instance' ? `#${t.id}` : 'local run'}</span>
+      </span>
+      <span className={`monitor-state monitor-state-${t.state}`}>{stateLabel(t)}</span>
+      <span className="monitor-row-num">{t.kind === 'instance' ? perHour(t.ratePerHour) : '—'}</span>
+      <span className="monitor-row-num">{cost(t.costSoFar)}</span>
+      <span className="monitor-row-flags">
+        {t.attention.map((a) => (
+          <span key={a} className={`monitor-flag monitor-flag-${a}`}>
+            {a}
+          </span>
+        ))}
+      </span>
+      <Sparkline target={t.key} metric="gpuUtil" label={`GPU utilisation of ${t.name}`} />
+      <Sparkline target={t.key} metric="cpu" label={`CPU of ${t.name}`} />
+    </button>
+  );
+});
