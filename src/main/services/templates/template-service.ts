@@ -135,7 +135,14 @@ export class TemplateService {
 
   saveManifest(root: string, template: string, edits: ManifestEdit[]): { file: string; text: string } {
     const { abs, rel } = this.inside(root, join(template, 'template.yml'));
-    const text = applyManifestEdits(readFileSync(abs, 'utf8'), edits);
+    let current: string;
+    try {
+      current = readFileSync(abs, 'utf8');
+    } catch {
+      // Found by the contract fuzz: a missing template.yml surfaced as INTERNAL ("please report this").
+      throw new AppError('NOT_FOUND', `There is no template.yml in ${template}; nothing to edit.`);
+    }
+    const text = applyManifestEdits(current, edits);
     this.write(abs, text);
     return { file: rel, text };
   }
