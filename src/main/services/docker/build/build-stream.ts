@@ -31,7 +31,12 @@ export interface BuildStreamDecoder {
  * the middle of a 200 stream, so every event is looked at.
  */
 export function streamError(event: BuildStreamEvent): string | null {
-  if (event.errorDetail?.message) return event.errorDetail.message;
+  // The stream is JSON from outside the app: a message of another type must not throw in a decoder.
+  const detail: unknown = event.errorDetail;
+  if (detail && typeof detail === 'object') {
+    const message = (detail as { message?: unknown }).message;
+    if (typeof message === 'string' && message.length > 0) return message;
+  }
   if (typeof event.error === 'string' && event.error.length > 0) return event.error;
   return null;
 }
