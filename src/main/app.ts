@@ -16,6 +16,9 @@ import {
   resolveDockerEndpoint,
 } from './services/docker';
 import { createBuildHandlers } from './handlers/builds';
+import { LocalRunService } from './services/launch';
+import { createRunsHandlers } from './handlers/runs';
+import { createTargetResolver } from './target-resolver';
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
@@ -52,6 +55,7 @@ export interface App {
   readonly operations: OperationManager;
   readonly engine: EngineMonitor;
   readonly ssh: SshService;
+  readonly runs: LocalRunService;
   readonly secrets: SecretStore;
   dispose(): Promise<void>;
 }
@@ -84,6 +88,7 @@ export function createApp(config: AppConfig): App {
 
   const ssh = new SshService({ dataDir, env });
   const stopSshEvents = forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload));
+  const runs = new LocalRunService(docker, { dataDir, appKey: () => ssh.keys.get() });
 
   const resourcesDir = config.resourcesDir ?? findResourcesDir();
   const demoTemplate =
@@ -118,7 +123,16 @@ export function createApp(config: AppConfig): App {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
-    ...createSshHandlers({ ssh }),
+    ...createSshHandlers({
+      ssh,
+      resolveTarget: createTargetResolver({ runs, vast: () => vastAccount.connection() }),
+    }),
+    ...createRunsHandlers({
+      runs,
+      docker,
+      operations,
+      emitRunChanged: (p) => bus.emit('run:stateChanged', p),
+    }),
     ...withoutDispose(templates),
     ...createVastHandlers({ connection: () => vastAccount.connection(), operations, dataDir }),
     ...createBuildHandlers({ builds, pushes }),
@@ -133,6 +147,7 @@ export function createApp(config: AppConfig): App {
     operations,
     engine,
     ssh,
+    runs,
     secrets,
     async dispose() {
       engine.stop();

@@ -13,6 +13,7 @@ import { templateCalls, templateEvents } from './contract/templates';
 import { vastCalls } from './contract/vast';
 import { accountCalls } from './contract/account';
 import { buildCalls, buildEvents } from './contract/builds';
+import { runsCalls, runsEvents } from './contract/runs';
 
 export const calls = {
   ...appCalls,
@@ -23,6 +24,7 @@ export const calls = {
   ...vastCalls,
   ...accountCalls,
   ...buildCalls,
+  ...runsCalls,
 } as const;
 
 export const events = {
@@ -31,6 +33,7 @@ export const events = {
   ...sshEvents,
   ...templateEvents,
   ...buildEvents,
+  ...runsEvents,
 } as const;
 
 export type Calls = typeof calls;

@@ -45,10 +45,10 @@ function collector() {
 }
 
 describe('tstudio ssh', () => {
-  it('runs a command and exits with its exit code, output passed through', async () => {
+  it('runs a command line as OpenSSH does (words joined, run by the remote shell) and exits with its code', async () => {
     const c = collector();
     const code = await runSsh(
-      { target: address, command: ['sh', '-c', 'echo "out $1"; echo err >&2; exit 4', 'sh', 'a b'] },
+      { target: address, command: ['X="a b";', 'echo "out $X";', 'echo err >&2;', 'exit', '4'] },
       c.io,
       { ssh },
     );

@@ -17,6 +17,10 @@ import { runPush } from './commands/push';
 import { runSsh } from './commands/ssh';
 import { runTunnel } from './commands/tunnel';
 import { cliTargetResolver } from './target';
+import { runRun, type RunCommandOptions } from './commands/run';
+import { runRm } from './commands/rm';
+import { runStatus } from './commands/status';
+import { runSmoke, type SmokeCommandOptions } from './commands/smoke';
 import {
   runVastDestroy,
   runVastInstances,
@@ -68,6 +72,10 @@ async function run(fn: (signal: AbortSignal) => Promise<number>): Promise<void> 
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  // The command is done: leftover handles (a pooled socket to the engine, an idle SSH keepalive)
+  // must not keep the CLI alive. Exit once what was written has been flushed.
+  const code = Number(process.exitCode ?? 0);
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 export function buildProgram(): Command {
@@ -149,6 +157,59 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON line per event')
     .action((image: string, opts: { json?: boolean }) =>
       run((signal) => runPush({ ...opts, image }, processIo(signal))),
+    );
+
+  program
+    .command('run')
+    .description('Run a template folder or an image on the local engine exactly as Vast launches it.')
+    .argument('<source>', 'a template folder (built first if its image is missing) or an image')
+    .argument('[args...]', 'args mode: the arguments passed to the image ENTRYPOINT (after --)')
+    .option('--mode <mode>', "ssh | jupyter | args (default: the template's runtype, else ssh)")
+    .option('--template <name>', 'which templates/<name> to use (default: default, or the only one)')
+    .option('--timeout <seconds>', 'how long to wait for ready', num)
+    .option('--cpus <n>', 'CPU limit', num)
+    .option('--memory <bytes>', 'memory limit in bytes', int)
+    .option('--shm <bytes>', '/dev/shm size in bytes', int)
+    .option('--disk <gb>', 'disk size, where the storage driver supports it', num)
+    .option('-e, --env <k=v>', 'extra environment (repeatable)', collect)
+    .option('-p, --port <spec>', 'extra port to publish: 8000, 9000/udp, 70000 (repeatable)', collect)
+    .option('--json', 'print one JSON object once the run is ready')
+    .action((source: string, args: string[], opts: Omit<RunCommandOptions, 'source' | 'args'>) =>
+      run((signal) => runRun({ ...opts, source, args }, processIo(signal))),
+    );
+
+  program
+    .command('rm')
+    .description('Remove a local run.')
+    .argument('<id>', 'the run id')
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { json?: boolean }) =>
+      run((signal) => runRm({ id, ...opts }, processIo(signal))),
+    );
+
+  program
+    .command('status')
+    .description('Supervisor programs and provisioning of a local run, as supervisorctl reports them.')
+    .argument('<id>', 'the run id')
+    .option('--json', 'print {"programs": [...], "provisioning": ...}')
+    .action((id: string, opts: { json?: boolean }) =>
+      run((signal) => runStatus({ id, ...opts }, processIo(signal))),
+    );
+
+  program
+    .command('smoke')
+    .description(
+      'Build, run, wait until ready, check every portal program, tear down; exit 0 only if all holds.',
+    )
+    .argument('<path>', 'a template folder')
+    .option('--mode <mode>', 'ssh | jupyter | args', 'ssh')
+    .option('--template <name>', 'which templates/<name> to use')
+    .option('--timeout <seconds>', 'for the whole smoke, build included', num)
+    .option('--port-grace <seconds>', 'how long a portal program may take to bind its port', num)
+    .option('--strict', 'also fail on programs in BACKOFF or FATAL that have no portal entry')
+    .option('--json', 'print the report as JSON')
+    .action((path: string, opts: Omit<SmokeCommandOptions, 'path'>) =>
+      run((signal) => runSmoke({ ...opts, path }, processIo(signal))),
     );
 
   program

@@ -1,7 +1,8 @@
 // tstudio ssh TARGET [--accept-host-key SHA256:…] [-- CMD...]
 //   TARGET: a local run's id, a Vast instance's id, or user@host[:port].
 //   Without CMD: an interactive PTY shell (raw-mode stdin, resize on SIGWINCH); exits with the shell's code.
-//   With CMD: runs it (argv quoted for the remote shell) and exits with its exit code.
+//   With CMD: as OpenSSH does, the words are joined with spaces and run by the remote shell, so
+//   `tstudio ssh ID -- 'echo $HOME; ls'` means what it means with ssh; exits with its exit code.
 import { homedir } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { AppError } from '../../../shared/errors';
@@ -82,7 +83,9 @@ async function runRemoteCommand(
 ): Promise<number> {
   const out = new StringDecoder('utf8');
   const err = new StringDecoder('utf8');
-  const result = await ssh.exec(target, command, {
+  // OpenSSH semantics: the user's words form one shell command line on the other side. The app's own
+  // commands never come through here; they go through ssh.exec with a quoted argv.
+  const result = await ssh.exec(target, ['sh', '-c', command.join(' ')], {
     signal: io.signal,
     // Streamed straight through; nothing is kept in memory.
     maxBuffer: 0,
