@@ -3,6 +3,7 @@ export { MonitorService } from './monitor-service';
 export type {
   MonitorServiceOptions,
   MonitorEvents,
+  MonitorEvent,
   ProgramState,
   FleetSnapshotData,
   TargetStatusData,

@@ -35,7 +35,7 @@ function harness(extra: { now?: () => number } = {}) {
     connection: async () => ({ apiKey, baseUrl: sandbox.url, sandbox: true, hasKey: false }),
     dataDir,
     docker: null,
-    emit: (name, payload) => events.push({ name, payload }),
+    emit: (e) => events.push(e),
     intervalMs: 50,
     ...extra,
   });

@@ -50,6 +50,10 @@ export interface MonitorEvents {
   'monitor:sampled': { samples: SampleData[]; fleet: FleetSnapshotData };
   'notification:raised': NotificationData;
 }
+/** One event as the composition root forwards it: `emit: (e) => bus.emit(e.name, e.payload)`. */
+export type MonitorEvent = {
+  [K in keyof MonitorEvents]: { name: K; payload: MonitorEvents[K] };
+}[keyof MonitorEvents];
 
 /** A supervisor program's state as the runs service's status watcher (or this monitor) sees it. */
 export interface ProgramState {
@@ -67,7 +71,7 @@ export interface MonitorServiceOptions {
   dataDir: string;
   /** The engine, for local runs (docker stats, supervisor status); null: no local runs are watched. */
   docker?: Docker | null;
-  emit: <K extends keyof MonitorEvents>(name: K, payload: MonitorEvents[K]) => void;
+  emit: (event: MonitorEvent) => void;
   /** Test hook: the poll interval in ms, instead of the settings' intervalSeconds (≥ 10 s). */
   intervalMs?: number;
   /** Points kept per series; 720 = two hours at 10 s. */
@@ -136,7 +140,7 @@ export class MonitorService {
     // A target gone for the length of the window has nothing left to draw.
     this.series = new SeriesStore(capacity, capacity * this.intervalMs());
     this.notifications = new NotificationCenter({
-      emit: (n) => options.emit('notification:raised', n),
+      emit: (n) => options.emit({ name: 'notification:raised', payload: n }),
       isEnabled: (kind) => this.settingsStore.get().notify[kind] !== false,
       now: this.now,
     });
@@ -327,7 +331,7 @@ export class MonitorService {
     const fleet = this.snapshot(at);
     this.checkBudgets(fleet, settings);
     this.lastFleet = fleet;
-    this.options.emit('monitor:sampled', { samples, fleet });
+    this.options.emit({ name: 'monitor:sampled', payload: { samples, fleet } });
     return fleet;
   }
 

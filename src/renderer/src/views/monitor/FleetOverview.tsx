@@ -14,15 +14,10 @@ export function FleetOverview({ fleet }: { fleet: FleetData }) {
         <div className="card-value" data-testid="fleet-total">
           {total}
         </div>
-        <div className="monitor-counts">
-          {STATES.filter((s) => fleet.counts[s] > 0).map((s) => (
-            <span key={s} className={`monitor-state monitor-state-${s}`} data-testid={`count-${s}`}>
-              {fleet.counts[s]} {s}
-            </span>
-          ))}
-        </div>
+        <StateCounts label="Vast" kind="instance" fleet={fleet} />
+        <StateCounts label="Local" kind="run" fleet={fleet} />
         <div className="muted">
-          {instances} on Vast · {total - instances} local
+          <span data-testid="fleet-instances">{instances} on Vast</span> · {total - instances} local
         </div>
       </div>
       <div className="card">
@@ -60,5 +55,22 @@ export function FleetOverview({ fleet }: { fleet: FleetData }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** One kind's counts by state: "4 running", "1 stopped". */
+function StateCounts({ label, kind, fleet }: { label: string; kind: 'instance' | 'run'; fleet: FleetData }) {
+  const counts = new Map<string, number>();
+  for (const t of fleet.targets) if (t.kind === kind) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+  if (counts.size === 0) return null;
+  return (
+    <div className="monitor-counts" aria-label={`${label} by state`}>
+      <span className="muted">{label}</span>
+      {STATES.filter((s) => counts.has(s)).map((s) => (
+        <span key={s} className={`monitor-state monitor-state-${s}`} data-testid={`${kind}-count-${s}`}>
+          {counts.get(s)} {s}
+        </span>
+      ))}
+    </div>
   );
 }
