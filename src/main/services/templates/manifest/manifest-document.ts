@@ -3,7 +3,7 @@
  * and anything valid we do not model. Parsed as YAML 1.1 (what PyYAML's safe_load reads) with
  * integers as bigint so `1` and `1.0` stay apart the way Python sees them.
  */
-import { Document, isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { Document, isMap, isSeq, LineCounter, parseDocument, YAMLParseError, type Node } from 'yaml';
 import { foldEnv } from './env-flags';
 import { validateFoldedEntry, type FieldIssue } from './model';
 
@@ -30,6 +30,17 @@ export class ManifestDocument {
 
   private constructor(readonly text: string) {
     this.doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: this.lines });
+    // Some documents parse without errors yet cannot become values: an alias to no anchor (`*x`) or
+    // an alias bomb throw a ReferenceError from toJS. Found by fuzzing; recorded as a YAML error so
+    // every reader that checks doc.errors first (lint, the editor, save) refuses the file calmly.
+    if (this.doc.errors.length === 0) {
+      try {
+        this.doc.toJS();
+      } catch (err) {
+        const code = /alias count/i.test((err as Error).message) ? 'RESOURCE_EXHAUSTION' : 'BAD_ALIAS';
+        this.doc.errors.push(new YAMLParseError([0, Math.min(1, text.length)], code, (err as Error).message));
+      }
+    }
   }
 
   static parse(text: string): ManifestDocument {
