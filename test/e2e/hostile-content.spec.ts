@@ -55,7 +55,7 @@ test.describe('hostile content is inert', () => {
     });
   });
   test.afterEach(async ({ page }) => {
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     if (page.url() !== 'about:blank') expect(await page.title()).toBe('Template Studio');
     expect(dialogs).toEqual([]);
