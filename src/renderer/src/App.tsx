@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Sidebar } from './components/Sidebar';
 import { EngineView } from './views/EngineView';
 import { TerminalsView } from './views/terminals/TerminalsView';
-import { RunsView } from './views/PlaceholderViews';
+import { RunsView } from './views/runs/RunsView';
 import { VastView } from './views/vast/VastView';
 import { TunnelsView } from './views/tunnels/TunnelsView';
 import { BuildsView } from './views/builds/BuildsView';

@@ -7,6 +7,12 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import '@xterm/xterm/css/xterm.css';
 import { api, asAppError } from '../../api';
 
+const RENDERER_KEY = 'tstudio.terminal.renderer';
+type RendererChoice = 'webgl' | 'dom';
+function storedRenderer(): RendererChoice {
+  return localStorage.getItem(RENDERER_KEY) === 'dom' ? 'dom' : 'webgl';
+}
+
 export interface TerminalPaneProps {
   terminalId: string;
   active: boolean;
@@ -25,6 +31,8 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
   const [status, setStatus] = useState<string | null>(null);
   const [searching, setSearching] = useState(false);
   const [query, setQuery] = useState('');
+  // GPU drawing is fastest; the DOM renderer suits remote desktops, broken GPU drivers and text tools.
+  const [renderer, setRenderer] = useState<RendererChoice>(storedRenderer);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -48,12 +56,14 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
       }),
     );
     term.open(host);
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => webgl.dispose());
-      term.loadAddon(webgl);
-    } catch {
-      // No WebGL (headless, old GPU): the DOM renderer is the fallback.
+    if (renderer === 'webgl') {
+      try {
+        const webgl = new WebglAddon();
+        webgl.onContextLoss(() => webgl.dispose());
+        term.loadAddon(webgl);
+      } catch {
+        // No WebGL (headless, old GPU): the DOM renderer is the fallback.
+      }
     }
     termRef.current = term;
     fitRef.current = fit;
@@ -133,7 +143,7 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
       term.dispose();
       termRef.current = null;
     };
-  }, [terminalId]);
+  }, [terminalId, renderer]);
 
   useEffect(() => {
     if (active) {
@@ -171,6 +181,20 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
         >
           Paste
         </button>
+        <label className="muted small">
+          Renderer{' '}
+          <select
+            value={renderer}
+            onChange={(e) => {
+              const next = e.target.value as RendererChoice;
+              localStorage.setItem(RENDERER_KEY, next);
+              setRenderer(next);
+            }}
+          >
+            <option value="webgl">GPU (WebGL)</option>
+            <option value="dom">DOM</option>
+          </select>
+        </label>
         {searching ? (
           <input
             type="search"

@@ -1,0 +1,291 @@
+import { useEffect, useState } from 'react';
+import { EmptyState } from '../../components/EmptyState';
+import { api, asAppError } from '../../api';
+import { useAppInfo } from '../../stores/app-info-store';
+import { useOperation } from '../../stores/operations-store';
+import { LogView } from '../../log/LogView';
+import { openTerminalFor } from '../terminals/TerminalsView';
+import { useRunsStore, type RunData } from './runs-store';
+import { SupervisorPanel } from './SupervisorPanel';
+import './runs.css';
+
+type Mode = 'ssh' | 'jupyter' | 'args';
+
+export function RunsView() {
+  const s = useRunsStore();
+  const info = useAppInfo();
+  const [source, setSource] = useState('');
+  const [mode, setMode] = useState<Mode>('ssh');
+
+  useEffect(() => {
+    void s.load();
+    // Once, when the view opens; run:stateChanged keeps the list current.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const selected = s.runs.find((r) => r.id === s.selected) ?? null;
+  return (
+    <section className="view view-fill" aria-labelledby="runs-title">
+      <header className="view-header">
+        <h1 id="runs-title">Local runs</h1>
+        <div className="header-actions">
+          {info?.demoTemplate ? (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void s.start({ source: info.demoTemplate!, mode: 'ssh' })}
+            >
+              Run the demo (SSH mode)
+            </button>
+          ) : null}
+        </div>
+      </header>
+      <form
+        className="inline-form run-form"
+        aria-label="Run a template or image"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (source.trim()) void s.start({ source: source.trim(), mode });
+        }}
+      >
+        <input
+          aria-label="Template folder or image"
+          placeholder="/path/to/template or image:tag"
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+        />
+        <select aria-label="Launch mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
+          <option value="ssh">SSH mode</option>
+          <option value="jupyter">Jupyter mode</option>
+          <option value="args">Entrypoint / args mode</option>
+        </select>
+        <button type="submit" disabled={!source.trim()}>
+          Run like Vast
+        </button>
+      </form>
+      {s.error ? (
+        <div className="banner banner-error" role="alert">
+          {s.error}
+        </div>
+      ) : null}
+      {s.startingOp ? <StartProgress opId={s.startingOp} onDone={s.clearStarting} /> : null}
+      {s.runs.length === 0 && !s.startingOp ? (
+        <EmptyState title="Nothing running locally">
+          <p>
+            Run a template on this machine exactly the way Vast launches it: the same entrypoint replacement,
+            sshd, injected variables and ports. Then log in, open its apps and watch its services.
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="runs-layout">
+          <ul className="run-list" aria-label="Runs">
+            {s.runs.map((r) => (
+              <li key={r.id}>
+                <RunRow run={r} active={r.id === s.selected} onSelect={() => s.select(r.id)} />
+              </li>
+            ))}
+          </ul>
+          {selected ? <RunDetail key={selected.id} run={selected} /> : null}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RunRow({ run, active, onSelect }: { run: RunData; active: boolean; onSelect: () => void }) {
+  return (
+    <button
+      type="button"
+      className={active ? 'run-row active' : 'run-row'}
+      aria-current={active ? 'true' : undefined}
+      onClick={onSelect}
+    >
+      <span className={`dot run-dot-${run.state}`} aria-hidden="true" />
+      <span className="run-name">{run.name}</span>
+      <span className="badge">{run.mode}</span>
+      <span className="muted small run-sub">
+        {run.image} · {run.state}
+        {run.uptimeSeconds !== null ? ` · up ${formatUptime(run.uptimeSeconds)}` : ''}
+      </span>
+    </button>
+  );
+}
+
+function formatUptime(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  const h = Math.floor(seconds / 3600);
+  return h < 48 ? `${h} h ${Math.floor((seconds % 3600) / 60)} min` : `${Math.floor(h / 24)} days`;
+}
+
+function RunDetail({ run }: { run: RunData }) {
+  const { act } = useRunsStore();
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const running = run.state === 'running';
+  const copySsh = async () => {
+    try {
+      const { command } = await api['ssh:command']({ target: run.id });
+      await navigator.clipboard.writeText(command);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch (err) {
+      setError(asAppError(err).message);
+    }
+  };
+  return (
+    <article className="run-detail" aria-label={`Run ${run.name}`}>
+      <header className="run-detail-head">
+        <div>
+          <h2>
+            {run.name}{' '}
+            <span className={`state state-${run.state.toUpperCase()}`} data-testid="run-state">
+              {run.state}
+            </span>
+          </h2>
+          <div className="muted small">
+            {run.mode} mode · {run.image} · {run.containerLabel} ·{' '}
+            {run.cpuOnly ? 'CPU only (no NVIDIA runtime)' : 'GPUs passed through'}
+          </div>
+        </div>
+        <div className="row-actions">
+          {run.ssh ? (
+            <button
+              type="button"
+              className="primary"
+              disabled={!running}
+              onClick={() =>
+                void openTerminalFor(run.id, run.name).catch((err) => setError(asAppError(err).message))
+              }
+            >
+              Terminal
+            </button>
+          ) : null}
+          {run.ssh ? (
+            <button type="button" onClick={() => void copySsh()}>
+              {copied ? 'Copied' : 'Copy SSH command'}
+            </button>
+          ) : null}
+          {running ? (
+            <>
+              <button type="button" onClick={() => void act(run.id, 'restart')}>
+                Restart
+              </button>
+              <button type="button" onClick={() => void act(run.id, 'stop')}>
+                Stop
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={() => void act(run.id, 'resume')}>
+              Start
+            </button>
+          )}
+          <button type="button" className="danger" onClick={() => void act(run.id, 'remove')}>
+            Remove
+          </button>
+        </div>
+      </header>
+      {error ? (
+        <p className="banner banner-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <dl className="facts">
+        {run.ssh ? (
+          <>
+            <dt>SSH</dt>
+            <dd>
+              <code>
+                ssh -i {run.ssh.identityFile} -p {run.ssh.port} {run.ssh.user}@{run.ssh.host}
+              </code>
+            </dd>
+          </>
+        ) : null}
+        <dt>Ports</dt>
+        <dd className="chips-line">
+          {Object.entries(run.ports).map(([k, v]) => (
+            <code key={k}>
+              {k} → 127.0.0.1:{v}
+            </code>
+          ))}
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          <code>{run.source}</code>
+        </dd>
+      </dl>
+      {running && run.mode !== 'args' ? <SupervisorPanel run={run} /> : null}
+      {!running ? (
+        <p className="muted">
+          The run is {run.state}. Start it to see its services; onstart runs again, as on Vast.
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+const STEP_TEXT: Record<string, string> = {
+  resolve: 'Finding the image…',
+  check: 'Checking what would break (sshd, ports, image)…',
+  build: 'Building the image…',
+  create: 'Creating the container the way Vast does…',
+  start: 'Starting…',
+  ssh: 'SSH login works; waiting for provisioning…',
+  wait: 'Waiting until SSH answers and /.provisioning is gone…',
+};
+
+function stepText(data: { step?: string; image?: string }): string {
+  if (data.step === 'build' && data.image) return `Building ${data.image}…`;
+  return STEP_TEXT[data.step ?? ''] ?? data.step ?? '';
+}
+
+function StartProgress({ opId, onDone }: { opId: string; onDone: () => void }) {
+  const op = useOperation(opId);
+  const state = op?.summary?.state ?? 'running';
+  const steps = (op?.events ?? [])
+    .filter((e) => e.type === 'step')
+    .map((e) => stepText(e.data as { step?: string; image?: string }));
+  const warnings = (op?.events ?? [])
+    .filter((e) => e.type === 'warning')
+    .map((e) => String((e.data as { message?: string })?.message ?? e.data));
+  const result = op?.summary?.result as { readyMs?: number; run?: { id: string } } | undefined;
+  useEffect(() => {
+    if (state === 'succeeded' && result?.run) useRunsStore.getState().select(result.run.id);
+  }, [state, result]);
+  return (
+    <div className={`start-progress start-${state}`} role="status" aria-label="Run progress">
+      <div className="start-head">
+        <strong>
+          {state === 'running'
+            ? 'Starting…'
+            : state === 'succeeded'
+              ? `Ready in ${((result?.readyMs ?? 0) / 1000).toFixed(1)} s`
+              : state === 'cancelled'
+                ? 'Cancelled'
+                : 'The run failed'}
+        </strong>
+        {steps.length && state === 'running' ? <span className="muted small"> {steps.at(-1)}</span> : null}
+        {state === 'running' ? (
+          <button type="button" onClick={() => void api['operations:cancel']({ id: opId })}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" onClick={onDone}>
+            Dismiss
+          </button>
+        )}
+      </div>
+      {op?.summary?.error ? <p className="banner banner-error">{op.summary.error.message}</p> : null}
+      {warnings.map((w, i) => (
+        <p key={i} className="muted small">
+          ⚠ {w}
+        </p>
+      ))}
+      {op && op.log.length > 0 && state !== 'succeeded' ? (
+        <div className="start-log">
+          <LogView buffer={op.log} version={op.version} label="Build output" />
+        </div>
+      ) : null}
+    </div>
+  );
+}
