@@ -15,6 +15,17 @@ export const RunSsh = z.object({
   identityFile: z.string(),
 });
 
+/** The host folder or named volume mounted at a run's WORKSPACE, so its data outlives the container. */
+export const RunWorkspace = z.object({
+  kind: z.enum(['host', 'volume']),
+  /** The host folder (on the engine's machine) or the volume's name. */
+  source: z.string(),
+  /** WORKSPACE inside the container (the image's ENV WORKSPACE, default /workspace). */
+  target: z.string(),
+  /** What happened to the host user's ACL: `applied for uid 1000`, `skipped: a named volume`… */
+  acl: z.string(),
+});
+
 /** A local run: a container labelled `tstudio.run=1`, found again after the app restarts. */
 export const Run = z.object({
   /** The container id's first 12 characters. */
@@ -44,6 +55,8 @@ export const Run = z.object({
   cpuOnly: z.boolean(),
   /** Made by a smoke and removed by it. */
   ephemeral: z.boolean(),
+  /** The workspace mounted at WORKSPACE; null when the run has none. */
+  workspace: RunWorkspace.nullable().optional(),
 });
 
 export const RunLimits = z
@@ -78,6 +91,19 @@ export const RunStartInput = z
     /** `if-missing` builds a template's image only when the engine lacks it. */
     build: z.enum(['if-missing', 'always', 'never']).default('if-missing'),
     readyTimeoutSeconds: z.number().int().min(5).max(3600).default(180),
+    /**
+     * Mounted at the image's WORKSPACE and remembered for the template: an absolute folder path or
+     * `volume:NAME`; `none` mounts nothing and forgets the choice; left out, the template's remembered
+     * choice (if any) is used.
+     */
+    workspace: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => v === 'none' || v.startsWith('volume:') || v.startsWith('/'), {
+        message: 'an absolute folder path, volume:NAME or none',
+      })
+      .optional(),
   })
   .strict();
 

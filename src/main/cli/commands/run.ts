@@ -1,6 +1,6 @@
-// tstudio run PATH|IMAGE [--mode ssh|jupyter|args] [--template NAME] [--json] [--timeout S] [--cpus N] [--memory BYTES] [--shm BYTES] [--disk GB] [--env K=V]... [--port SPEC]... [-- ARGS...]
+// tstudio run PATH|IMAGE [--mode ssh|jupyter|args] [--template NAME] [--json] [--timeout S] [--cpus N] [--memory BYTES] [--shm BYTES] [--disk GB] [--env K=V]... [--port SPEC]... [--workspace PATH|volume:NAME|none] [-- ARGS...]
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { defaultDataDir } from '../../app';
@@ -27,6 +27,8 @@ export interface RunCommandOptions {
   port?: string[];
   /** args mode: replaces the image's CMD. */
   args?: string[];
+  /** A folder (relative to the current one), `volume:NAME`, or `none`; remembered for the template. */
+  workspace?: string;
 }
 
 /** What the run/rm/status/smoke commands share: the engine and the local-run service. */
@@ -86,6 +88,7 @@ export async function runRun(
       ports: argv.port,
       limits: { cpus: argv.cpus, memoryBytes: argv.memory, shmBytes: argv.shm, diskGb: argv.disk },
       readyTimeoutMs: (argv.timeout ?? 180) * 1000,
+      workspace: workspaceArgument(argv.workspace),
     },
     {
       signal,
@@ -104,8 +107,21 @@ export async function runRun(
   );
   for (const [port, host] of Object.entries(r.ports)) io.stdout(`  ${port} -> 127.0.0.1:${host}\n`);
   if (r.ssh) io.stdout(`  ssh -i ${r.ssh.identityFile} -p ${r.ssh.port} ${r.ssh.user}@${r.ssh.host}\n`);
+  if (r.workspace)
+    io.stdout(
+      `  workspace: ${r.workspace.kind === 'volume' ? 'volume:' : ''}${r.workspace.source} at ${r.workspace.target} (ACL ${r.workspace.acl})\n`,
+    );
   io.stdout(`  remove it with: tstudio rm ${r.id}\n`);
   return 0;
+}
+
+/** `--workspace`: a relative folder is taken from the current folder, as a shell user expects. */
+export function workspaceArgument(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'none' || value.startsWith('volume:')) return value;
+  if (value.trim() === '')
+    throw new AppError('VALIDATION', '--workspace needs a folder, volume:NAME or none.');
+  return resolve(value);
 }
 
 export function parseEnvPairs(pairs: string[]): Record<string, string> {

@@ -28,3 +28,14 @@ export { findLaunchScriptsDir } from './launch-scripts';
 export { waitForSshLogin } from './ssh-handshake';
 export { runSmoke, formatSmokeReport } from './smoke';
 export type { SmokeOptions, SmokeReport, SmokeCheck, SmokeProgram, ProgramRole } from './smoke';
+export {
+  parseWorkspaceSpec,
+  formatWorkspaceSpec,
+  workspaceTarget,
+  envRecord,
+  DEFAULT_WORKSPACE,
+} from './workspace';
+export type { WorkspaceSpec, RunWorkspace } from './workspace';
+export { WorkspaceChoices } from './workspace-choices';
+export type { LaunchDescription } from './launch-description';
+export { isVastInjected, VAST_INJECTED_ENV } from './launch-description';

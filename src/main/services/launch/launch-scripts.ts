@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { createTar } from './tar-archive';
 
@@ -33,17 +34,56 @@ export function findLaunchScriptsDir(): string {
   return found;
 }
 
+/** The files of /.tstudio/launch: launch.sh and the template's onstart next to it. */
+export async function launchFiles(scriptsDir: string, onstart: string): Promise<Record<string, Buffer>> {
+  return {
+    'launch.sh': await readFile(join(scriptsDir, 'launch.sh')),
+    onstart: Buffer.from(onstart.endsWith('\n') || onstart === '' ? onstart : `${onstart}\n`),
+  };
+}
+
 /** The tar put at / before the container starts: launch.sh and the template's onstart next to it. */
 export async function launchArchive(scriptsDir: string, onstart: string): Promise<Buffer> {
-  const launch = await readFile(join(scriptsDir, 'launch.sh'));
+  const files = await launchFiles(scriptsDir, onstart);
   return createTar([
     { path: '.tstudio', type: 'dir', mode: 0o755 },
     { path: '.tstudio/launch', type: 'dir', mode: 0o755 },
-    { path: '.tstudio/launch/launch.sh', content: launch, mode: 0o755 },
-    {
-      path: '.tstudio/launch/onstart',
-      content: onstart.endsWith('\n') || onstart === '' ? onstart : `${onstart}\n`,
-      mode: 0o644,
-    },
+    { path: '.tstudio/launch/launch.sh', content: files['launch.sh'] as Buffer, mode: 0o755 },
+    { path: '.tstudio/launch/onstart', content: files.onstart as Buffer, mode: 0o644 },
   ]);
+}
+
+/** launch.sh and onstart as a run's container holds them (read back for an export). */
+export async function readLaunchFiles(container: Docker.Container): Promise<Record<string, Buffer>> {
+  const out: Record<string, Buffer> = {};
+  for (const name of ['launch.sh', 'onstart']) {
+    const stream = await container
+      .getArchive({ path: `${LAUNCH_DIR_IN_CONTAINER}/${name}` })
+      .catch((err: unknown) => {
+        throw new AppError(
+          'NOT_FOUND',
+          `The run has no ${LAUNCH_DIR_IN_CONTAINER}/${name} (${(err as Error).message}); was it made by this app?`,
+        );
+      });
+    out[name] = await firstFileOfTar(stream);
+  }
+  return out;
+}
+
+/** The content of the first regular file in a tar stream (one file's archive, as getArchive gives). */
+async function firstFileOfTar(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  const tar = Buffer.concat(chunks);
+  let offset = 0;
+  while (offset + 512 <= tar.length) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break;
+    const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/, '').trim() || '0', 8);
+    const type = String.fromCharCode(header[156] ?? 48);
+    const body = offset + 512;
+    if (type === '0' || type === '\0') return tar.subarray(body, body + size);
+    offset = body + Math.ceil(size / 512) * 512;
+  }
+  return Buffer.alloc(0);
 }

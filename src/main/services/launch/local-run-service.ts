@@ -7,7 +7,14 @@ import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
 import { buildImageFromFolder } from './image-build';
-import { findLaunchScriptsDir, launchArchive, LAUNCH_SCRIPT_IN_CONTAINER } from './launch-scripts';
+import {
+  findLaunchScriptsDir,
+  launchArchive,
+  launchFiles,
+  readLaunchFiles,
+  LAUNCH_SCRIPT_IN_CONTAINER,
+} from './launch-scripts';
+import { isVastInjected, type LaunchDescription } from './launch-description';
 import {
   dockerPortConfig,
   parsePortSpec,
@@ -23,6 +30,17 @@ import { portsOpenedByMode, type RunMode } from './run-mode';
 import { waitForSshLogin } from './ssh-handshake';
 import { resolveSource, type ResolvedSource } from './template-source';
 import { buildVastEnv, envList } from './vast-env';
+import {
+  aclSkipped,
+  applyWorkspaceAcl,
+  envRecord,
+  parseWorkspaceSpec,
+  prepareWorkspaceMount,
+  workspaceTarget,
+  type RunWorkspace,
+  type WorkspaceSpec,
+} from './workspace';
+import { WorkspaceChoices } from './workspace-choices';
 
 /** What long work reports through; an OperationContext fits it. */
 export interface ProgressReporter {
@@ -63,6 +81,12 @@ export interface RunStartOptions {
   readyTimeoutMs?: number;
   /** Marks a run its creator removes (smoke); left behind only if the creator died. */
   ephemeral?: boolean;
+  /**
+   * Mounted at the image's WORKSPACE: an absolute folder path or `volume:NAME` (used and remembered
+   * for the template), `none` (no workspace, and the remembered choice is forgotten), undefined (the
+   * template's remembered choice, if any) or null (no workspace this time; smoke runs clean).
+   */
+  workspace?: string | null;
 }
 
 export interface RunReady {
@@ -127,7 +151,13 @@ interface LaunchPlan {
   requests: PortRequest[];
   gpu: { count: number; deviceRequests: Docker.DeviceRequest[] | null };
   storageOpt: Record<string, string> | null;
+  workspace: PlannedWorkspace | null;
   warn: (text: string) => void;
+}
+
+interface PlannedWorkspace {
+  mount: Docker.MountSettings;
+  info: RunWorkspace;
 }
 
 /** docker start failed because a host port chosen a moment earlier was taken since. */
@@ -194,15 +224,9 @@ export class LocalRunService {
     };
     const gpu = await this.gpuPlan(info, warn);
     const storageOpt = this.diskPlan(info, opts.limits?.diskGb, warn);
+    const workspace = await this.workspacePlan(opts, source, imageRef, image, warn, say);
 
-    const requests: PortRequest[] = portsOpenedByMode(opts.mode).map((p) => ({
-      containerPort: p,
-      protocol: 'tcp' as const,
-    }));
-    requests.push(...(source.template?.ports ?? []));
-    // Vast auto-requests the image's EXPOSE ports.
-    for (const key of Object.keys(image.Config?.ExposedPorts ?? {})) requests.push(parsePortSpec(key));
-    for (const p of opts.ports ?? []) requests.push(parsePortSpec(p));
+    const requests = portRequestsOf(opts, source, image);
     for (const [key, hostPort] of Object.entries(opts.hostPorts ?? {})) {
       if (!(await isTcpPortFree(hostPort))) {
         throw new AppError(
@@ -215,7 +239,7 @@ export class LocalRunService {
     if (opts.mode === 'args' && source.template?.onstart) {
       say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
     }
-    const launch: LaunchPlan = { opts, source, imageRef, requests, gpu, storageOpt, warn };
+    const launch: LaunchPlan = { opts, source, imageRef, requests, gpu, storageOpt, workspace, warn };
     let created: { container: Docker.Container; createdAt: number; instanceId: number } | null = null;
     for (let attempt = 1; created === null; attempt++) {
       try {
@@ -260,7 +284,7 @@ export class LocalRunService {
     signal: AbortSignal,
     progress?: ProgressReporter,
   ): Promise<{ container: Docker.Container; createdAt: number; instanceId: number }> {
-    const { opts, source, imageRef, requests, gpu, storageOpt, warn } = plan;
+    const { opts, source, imageRef, requests, gpu, storageOpt, workspace, warn } = plan;
     const key = await this.key();
     const planned = await planPorts(
       requests,
@@ -279,7 +303,8 @@ export class LocalRunService {
       openButtonToken: randomBytes(32).toString('hex'),
       portEnv: portEnv(planned),
       templateEnv: source.template?.env ?? {},
-      userEnv: opts.env,
+      // DATA_DIRECTORY follows a mounted workspace (unless the user set it), as it follows WORKSPACE in the image.
+      userEnv: workspace ? { DATA_DIRECTORY: `${workspace.info.target}/`, ...opts.env } : opts.env,
     });
     envWarnings.forEach(warn);
 
@@ -297,6 +322,7 @@ export class LocalRunService {
       [LABELS.cpuOnly]: gpu.count === 0 ? '1' : '0',
       [LABELS.boot]: opts.mode === 'args' || (source.template?.onstart ?? '').trim() !== '' ? '1' : '0',
       ...(opts.ephemeral ? { [LABELS.ephemeral]: '1' } : {}),
+      ...(workspace ? { [LABELS.workspace]: JSON.stringify(workspace.info) } : {}),
     };
     const { ExposedPorts, PortBindings } = dockerPortConfig(planned);
     const launched = opts.mode !== 'args';
@@ -319,6 +345,7 @@ export class LocalRunService {
         ...(opts.limits?.shmBytes ? { ShmSize: opts.limits.shmBytes } : {}),
         ...(storageOpt ? { StorageOpt: storageOpt } : {}),
         ...(gpu.deviceRequests ? { DeviceRequests: gpu.deviceRequests } : {}),
+        ...(workspace ? { Mounts: [workspace.mount] } : {}),
       },
     };
 
@@ -365,6 +392,127 @@ export class LocalRunService {
         throw new AppError('CANCELLED', 'The run was cancelled; its container was removed.');
       throw err;
     }
+  }
+
+  /**
+   * What `start` would create, without creating it (compose export of a template): the image is built
+   * if missing, free host ports are chosen now and fixed, tokens and the instance id are fresh. A
+   * workspace is described but not made, and no choice is remembered.
+   */
+  async describeLaunch(opts: RunStartOptions, progress?: ProgressReporter): Promise<LaunchDescription> {
+    const signal = progress?.signal ?? new AbortController().signal;
+    const source = await resolveSource(opts.source, { template: opts.template });
+    const imageRef = opts.buildTag ?? source.imageRef;
+    await this.ensureImage(source, imageRef, opts.build ?? 'if-missing', signal, progress);
+    const image = await this.inspectImage(imageRef, source);
+    const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+    const gpu = await this.gpuPlan(info, (t) => progress?.log(`warning: ${t}\n`));
+    const planned = await planPorts(
+      portRequestsOf(opts, source, image),
+      this.options.pickFreePort ?? pickFreePort,
+      opts.hostPorts ?? {},
+    );
+    const imageEnv = envRecord(image.Config?.Env);
+    const templateEnv = source.template?.env ?? {};
+    let workspace: LaunchDescription['workspace'] = null;
+    const chosen =
+      opts.workspace === undefined
+        ? await new WorkspaceChoices(this.options.dataDir).get(workspaceKeyOf(source))
+        : opts.workspace === null || opts.workspace.trim() === 'none'
+          ? null
+          : parseWorkspaceSpec(opts.workspace);
+    if (chosen) {
+      workspace = {
+        kind: chosen.kind,
+        source: chosen.kind === 'volume' ? chosen.name : chosen.path,
+        target: workspaceTarget(opts.env, templateEnv, imageEnv),
+      };
+    }
+    const key = await this.key();
+    const instanceId = randomInt(1_000_000, 99_999_999);
+    const { env } = buildVastEnv({
+      mode: opts.mode,
+      instanceId,
+      containerApiKey: randomBytes(32).toString('hex'),
+      gpuCount: gpu.count,
+      sshPublicKey: key.publicKey.trim(),
+      jupyterToken: randomBytes(32).toString('hex'),
+      openButtonToken: randomBytes(32).toString('hex'),
+      portEnv: portEnv(planned),
+      templateEnv,
+      userEnv: workspace ? { DATA_DIRECTORY: `${workspace.target}/`, ...opts.env } : opts.env,
+    });
+    const launched = opts.mode !== 'args';
+    const files = launched
+      ? await launchFiles(this.launchScriptsDir(), source.template?.onstart ?? '')
+      : null;
+    return {
+      origin: { kind: 'source', source: source.source },
+      mode: opts.mode,
+      image: imageRef,
+      entrypoint: launched ? ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER] : null,
+      cmd: launched ? [opts.mode] : opts.args && opts.args.length > 0 ? opts.args : null,
+      env,
+      vastEnvNames: Object.keys(env).filter(
+        (name) => isVastInjected(name) && !(opts.env && name in opts.env),
+      ),
+      ports: portMap(planned),
+      workspace,
+      aclWanted: workspace?.kind === 'host' && !aclSkipped(opts.env, templateEnv, imageEnv),
+      limits: {
+        nanoCpus: opts.limits?.cpus ? Math.round(opts.limits.cpus * 1e9) : null,
+        memoryBytes: opts.limits?.memoryBytes ?? null,
+        shmBytes: opts.limits?.shmBytes ?? null,
+      },
+      gpu: gpu.deviceRequests !== null,
+      launchFiles: files,
+    };
+  }
+
+  /** A run as it was made (from its container and labels), with the launch files read back out of it. */
+  async describeRun(id: string): Promise<LaunchDescription> {
+    const run = await this.inspectRun(id);
+    const labels = run.Config.Labels ?? {};
+    const mode = runModeOf(labels[LABELS.mode]);
+    const imageRef = labels[LABELS.image] ?? run.Config.Image;
+    const image = await this.docker
+      .getImage(run.Image)
+      .inspect()
+      .catch(() => null);
+    const imageEnv = envRecord(image?.Config?.Env);
+    // The container's Env is the image's ENV merged with the run's: keep only what the run set.
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(envRecord(run.Config.Env)))
+      if (imageEnv[name] !== value) env[name] = value;
+    const workspace = parseWorkspaceLabel(labels[LABELS.workspace]);
+    const launched = mode !== 'args';
+    const sameAsImage = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    const shm = run.HostConfig.ShmSize;
+    return {
+      origin: { kind: 'run', id: run.Id.slice(0, 12) },
+      mode,
+      image: imageRef,
+      entrypoint:
+        launched || !sameAsImage(run.Config.Entrypoint, image?.Config?.Entrypoint)
+          ? ((run.Config.Entrypoint as string[] | null) ?? null)
+          : null,
+      cmd: sameAsImage(run.Config.Cmd, image?.Config?.Cmd) && !launched ? null : (run.Config.Cmd ?? null),
+      env,
+      vastEnvNames: Object.keys(env).filter(isVastInjected),
+      ports: parsePortsLabel(labels[LABELS.ports]),
+      workspace: workspace
+        ? { kind: workspace.kind, source: workspace.source, target: workspace.target }
+        : null,
+      aclWanted: workspace?.kind === 'host' && !workspace.acl.startsWith('skipped'),
+      limits: {
+        nanoCpus: run.HostConfig.NanoCpus || null,
+        memoryBytes: run.HostConfig.Memory || null,
+        // 64 MiB is Docker's own default: only a size the run asked for is worth reproducing.
+        shmBytes: shm && shm !== 64 * 1024 * 1024 ? shm : null,
+      },
+      gpu: (run.HostConfig.DeviceRequests ?? []).length > 0,
+      launchFiles: launched ? await readLaunchFiles(this.docker.getContainer(run.Id)) : null,
+    };
   }
 
   /** SSH login works (ssh/jupyter modes), Jupyter answers (jupyter mode) and /.provisioning is gone. */
@@ -515,6 +663,7 @@ export class LocalRunService {
           : null,
       cpuOnly: labels[LABELS.cpuOnly] !== '0',
       ephemeral: labels[LABELS.ephemeral] === '1',
+      workspace: parseWorkspaceLabel(labels[LABELS.workspace]),
     };
   }
 
@@ -704,6 +853,56 @@ export class LocalRunService {
     }
   }
 
+  /** The workspace to mount (chosen now or remembered for the template), made ready, ACL included. */
+  private async workspacePlan(
+    opts: RunStartOptions,
+    source: ResolvedSource,
+    imageRef: string,
+    image: Docker.ImageInspectInfo,
+    warn: (t: string) => void,
+    say: (t: string) => void,
+  ): Promise<PlannedWorkspace | null> {
+    if (opts.workspace === null) return null;
+    const choices = new WorkspaceChoices(this.options.dataDir);
+    const key = workspaceKeyOf(source);
+    let spec: WorkspaceSpec | null;
+    if (opts.workspace === undefined) {
+      spec = await choices.get(key);
+      if (spec) say(`Using the workspace remembered for this template.`);
+    } else if (opts.workspace.trim() === 'none') {
+      spec = null;
+      await choices.set(key, null).catch(() => undefined);
+    } else {
+      spec = parseWorkspaceSpec(opts.workspace);
+      await choices.set(key, spec).catch((err: unknown) => {
+        warn(`The workspace choice was not remembered: ${(err as Error).message}`);
+      });
+    }
+    if (!spec) return null;
+    const imageEnv = envRecord(image.Config?.Env);
+    const templateEnv = source.template?.env ?? {};
+    const target = workspaceTarget(opts.env, templateEnv, imageEnv);
+    const mount = await prepareWorkspaceMount(this.docker, spec, target, this.extraLabels);
+    let acl: string;
+    if (spec.kind === 'volume') {
+      // A named volume lives inside the engine; no host user reads it directly.
+      acl = 'skipped: a named volume';
+    } else if (aclSkipped(opts.env, templateEnv, imageEnv)) {
+      acl = 'skipped: SKIP_ACL=true';
+    } else {
+      const result = await applyWorkspaceAcl(this.docker, imageRef, spec.path, {
+        uid: process.getuid?.(),
+        labels: this.extraLabels,
+      });
+      acl = result.note;
+      if (!result.applied && !result.note.startsWith('skipped'))
+        warn(`The workspace ACL for your user was ${acl}; files the container creates may be root's only.`);
+    }
+    const sourceText = spec.kind === 'volume' ? spec.name : spec.path;
+    say(`Workspace: ${spec.kind === 'volume' ? 'volume ' : ''}${sourceText} at ${target} (ACL ${acl}).`);
+    return { mount, info: { kind: spec.kind, source: sourceText, target, acl } };
+  }
+
   private async gpuPlan(
     info: { Runtimes?: Record<string, unknown> },
     warn: (t: string) => void,
@@ -796,6 +995,47 @@ async function anyPathExists(container: Docker.Container, paths: string[]): Prom
     if (found) return true;
   }
   return false;
+}
+
+/** The ports a run asks for: the mode's, the template's, the image's EXPOSE (as Vast does) and the user's. */
+function portRequestsOf(
+  opts: Pick<RunStartOptions, 'mode' | 'ports'>,
+  source: ResolvedSource,
+  image: Docker.ImageInspectInfo,
+): PortRequest[] {
+  const requests: PortRequest[] = portsOpenedByMode(opts.mode).map((p) => ({
+    containerPort: p,
+    protocol: 'tcp' as const,
+  }));
+  requests.push(...(source.template?.ports ?? []));
+  // Vast auto-requests the image's EXPOSE ports.
+  for (const key of Object.keys(image.Config?.ExposedPorts ?? {})) requests.push(parsePortSpec(key));
+  for (const p of opts.ports ?? []) requests.push(parsePortSpec(p));
+  return requests;
+}
+
+/** The key a template's workspace choice is remembered under: its templates/<name> folder, or the image. */
+function workspaceKeyOf(source: ResolvedSource): string {
+  if (source.kind === 'template' && source.dir)
+    return source.templateName ? join(source.dir, 'templates', source.templateName) : source.dir;
+  return `image:${source.imageRef}`;
+}
+
+function parseWorkspaceLabel(value: string | undefined): RunWorkspace | null {
+  if (!value) return null;
+  try {
+    const parsed = JSON.parse(value) as Partial<RunWorkspace>;
+    if ((parsed.kind !== 'host' && parsed.kind !== 'volume') || typeof parsed.source !== 'string')
+      return null;
+    return {
+      kind: parsed.kind,
+      source: parsed.source,
+      target: typeof parsed.target === 'string' ? parsed.target : '/workspace',
+      acl: typeof parsed.acl === 'string' ? parsed.acl : '',
+    };
+  } catch {
+    return null;
+  }
 }
 
 function hostGpuCount(): Promise<number> {

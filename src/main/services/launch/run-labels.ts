@@ -1,4 +1,5 @@
 import type { RunMode } from './run-mode';
+import type { RunWorkspace } from './workspace';
 
 /** Labels that make a container a run, so runs are found again after the app restarts. */
 export const RUN_LABEL = 'tstudio.run';
@@ -15,6 +16,8 @@ export const LABELS = {
   cpuOnly: 'tstudio.run.cpu-only',
   /** 1 when something starts the image's own boot (args mode, or an onstart): ready then waits for it. */
   boot: 'tstudio.run.boot',
+  /** JSON RunWorkspace: the host folder or volume mounted at WORKSPACE. */
+  workspace: 'tstudio.run.workspace',
 } as const;
 
 export type RunState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -53,6 +56,8 @@ export interface RunInfo {
   cpuOnly: boolean;
   /** Made by `tstudio smoke` and removed by it; left behind only if it was killed. */
   ephemeral: boolean;
+  /** The host folder or volume mounted at WORKSPACE, if any. */
+  workspace: RunWorkspace | null;
 }
 
 export function runStateOf(value: unknown): RunState {

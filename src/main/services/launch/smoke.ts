@@ -111,6 +111,8 @@ export async function runSmoke(
           build: 'always',
           buildTag: tag,
           ephemeral: true,
+          // A smoke checks the image as it ships: never a workspace remembered from the author's runs.
+          workspace: null,
           readyTimeoutMs: Math.max(5_000, deadline - Date.now()),
         },
         progress,
