@@ -287,7 +287,7 @@ describe('notifications from events outside the poll', () => {
     monitor.onTunnelStateChanged(t('blip', 'retrying') as never);
     monitor.onTunnelStateChanged(t('blip', 'up') as never);
     monitor.onTunnelStateChanged(t('down', 'retrying') as never);
-    await until('tunnel-down', () => notes().some((n) => n.kind === 'tunnel-down'), 3000);
+    await until('tunnel-down', () => notes().some((n) => n.kind === 'tunnel-down'), 10_000);
     await new Promise((r) => setTimeout(r, 1200));
     expect(
       notes()

@@ -6,23 +6,28 @@ import { Sparkline } from './Sparkline';
 
 const ROW_HEIGHT = 44;
 
-/** Failed first, then over budget, idle, then the rest (running before stopped), by name. */
+function rankOf(t: TargetData): number {
+  if (t.attention.includes('failed')) return 0;
+  if (t.attention.includes('over-budget')) return 1;
+  if (t.attention.includes('idle')) return 2;
+  if (t.state === 'running') return 3;
+  if (t.state === 'loading' || t.state === 'provisioning') return 4;
+  return 5;
+}
+
+/**
+ * Failed first, then over budget, idle, then the rest (running before stopped), by name. Plain
+ * string comparison: localeCompare costs milliseconds over 500 rows on every poll.
+ */
 export function attentionOrder(targets: readonly TargetData[]): TargetData[] {
-  const rank = (t: TargetData) =>
-    t.attention.includes('failed')
-      ? 0
-      : t.attention.includes('over-budget')
-        ? 1
-        : t.attention.includes('idle')
-          ? 2
-          : t.state === 'running'
-            ? 3
-            : t.state === 'loading' || t.state === 'provisioning'
-              ? 4
-              : 5;
-  return [...targets].sort(
-    (a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key),
+  const keyed = targets.map((t) => ({ t, rank: rankOf(t) }));
+  keyed.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      (a.t.name < b.t.name ? -1 : a.t.name > b.t.name ? 1 : 0) ||
+      (a.t.key < b.t.key ? -1 : a.t.key > b.t.key ? 1 : 0),
   );
+  return keyed.map((k) => k.t);
 }
 
 export function stateLabel(t: TargetData): string {

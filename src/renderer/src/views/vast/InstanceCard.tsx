@@ -60,6 +60,7 @@ export function InstanceCard({ instance: i }: { instance: InstanceData }) {
     <article
       className={`vast-instance vast-instance-${tone}${logs ? ' vast-instance-wide' : ''}`}
       aria-label={`Instance ${i.id}`}
+      id={`instance-${i.id}`}
       data-instance-id={i.id}
     >
       <header className="vast-instance-head">
