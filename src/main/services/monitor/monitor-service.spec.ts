@@ -49,7 +49,7 @@ function harness(extra: { now?: () => number } = {}) {
 async function until<T>(
   what: string,
   fn: () => Promise<T | null | false> | T | null | false,
-  ms = 5000,
+  ms = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
