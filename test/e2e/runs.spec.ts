@@ -51,7 +51,11 @@ test.describe('local runs in the browser shell', () => {
   }) => {
     const s = await serve({ TSTUDIO_DATA_DIR: join(dir, 'data') });
     // The DOM renderer, so the terminal's text can be read from the page (the default draws with WebGL).
-    await page.addInitScript(() => globalThis.localStorage.setItem('tstudio.terminal.renderer', 'dom'));
+    await page.addInitScript(() =>
+      (
+        globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+      ).localStorage.setItem('tstudio.terminal.renderer', 'dom'),
+    );
     await page.goto(s.url);
     await page.getByRole('button', { name: /^Local runs/ }).click();
     await page.getByRole('button', { name: 'Run the demo (SSH mode)' }).click();
