@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VastSandbox } from '../../src/main/services/vast';
+import { REPO_ROOT, startServe, type ServeHandle } from '../integration/helpers/cli';
+import { ShellClient } from './helpers/ws-client';
+import { waitFor } from './helpers/test-app';
+
+// `tstudio serve` is killed with SIGKILL (no chance to save anything) while a build runs, then
+// started again on the same data folder: what it knew must come back.
+
+const NONCE = `restart-${Date.now()}`;
+const TAG = `tstudio-test/restart:${NONCE}`;
+const demo = join(REPO_ROOT, 'resources', 'demo-template');
+let tmp: string;
+let sandbox: VastSandbox;
+let env: NodeJS.ProcessEnv;
+const serves: ServeHandle[] = [];
+
+type BuildRecord = { id: string; outcome: string; logBytes: number };
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'tstudio-fault-restart-'));
+  sandbox = new VastSandbox({ timings: { provisionMs: 10, loadingMs: 20, transitionMs: 10 } });
+  const vastUrl = await sandbox.start();
+  env = { TSTUDIO_DATA_DIR: join(tmp, 'data'), VAST_URL: vastUrl, HOME: join(tmp, 'home') };
+  for (const name of ['ok', 'slow']) mkdirSync(join(tmp, name));
+  writeFileSync(join(tmp, 'ok', 'Dockerfile'), `FROM tstudio/base:bookworm\nRUN echo built-${NONCE}\n`);
+  writeFileSync(
+    join(tmp, 'slow', 'Dockerfile'),
+    `FROM tstudio/base:bookworm\nRUN echo slow-${NONCE} && sleep 60\n`,
+  );
+});
+
+afterAll(async () => {
+  for (const s of serves) if (s.child.exitCode === null && s.child.signalCode === null) await s.stop();
+  await sandbox?.close();
+  execFileSync('docker', ['rmi', '-f', TAG], { stdio: 'ignore' });
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the app is killed and restarted', () => {
+  it('brings back the build history with logs, the Vast key and the instance ledger', async () => {
+    const first = await startServe(env);
+    serves.push(first);
+    const c1 = await ShellClient.connect(first);
+    // No OS keychain here: storing the key needs the user's explicit consent to plain text.
+    await c1.call('secrets:acceptPlaintext', { accept: true });
+    await c1.call('vast:setKey', { apiKey: sandbox.apiKey });
+    const offers = await c1.call<{ offers: { id: number }[] }>('vast:offers', { filters: {} });
+    await c1.call('vast:launch', {
+      templatePath: demo,
+      offerId: offers.offers[0]!.id,
+      mode: 'ssh',
+      label: NONCE,
+    });
+    const ledger = await waitFor('the launch in the ledger', async () => {
+      const rows = await c1.call<{ instanceId: number; label: string }[]>('vast:ledger', {
+        includeDestroyed: true,
+      });
+      return rows.find((r) => r.label.endsWith(NONCE)) ?? null;
+    });
+
+    const labels = { 'tstudio.test': '1' };
+    const ok = await c1.call<{ operationId: string }>('builds:start', {
+      contextDir: join(tmp, 'ok'),
+      tags: [TAG],
+      labels,
+    });
+    await waitFor(
+      'the first build to succeed',
+      async () => {
+        const h = await c1.call<BuildRecord[]>('builds:history', {});
+        return h.find((r) => r.id === ok.operationId && r.outcome === 'succeeded');
+      },
+      60_000,
+    );
+    const slow = await c1.call<{ operationId: string }>('builds:start', {
+      contextDir: join(tmp, 'slow'),
+      labels,
+      noCache: true,
+    });
+    await waitFor(
+      'the slow build to print',
+      async () => {
+        const log = await c1.call<{ text: string }>('builds:log', { id: slow.operationId });
+        return log.text.includes(`slow-${NONCE}`);
+      },
+      60_000,
+    );
+
+    first.child.kill('SIGKILL');
+    await waitFor(
+      'the first process to die',
+      () => first.child.exitCode !== null || first.child.signalCode !== null,
+    );
+    c1.close();
+
+    const second = await startServe(env);
+    serves.push(second);
+    const c2 = await ShellClient.connect(second);
+    const history = await c2.call<BuildRecord[]>('builds:history', {});
+    const okAgain = history.find((r) => r.id === ok.operationId);
+    const slowAgain = history.find((r) => r.id === slow.operationId);
+    expect(okAgain?.outcome).toBe('succeeded');
+    // The build that was running when the app died is not left "running" forever.
+    expect(slowAgain?.outcome).toBe('interrupted');
+    const okLog = await c2.call<{ text: string }>('builds:log', { id: ok.operationId });
+    expect(okLog.text).toContain(`built-${NONCE}`);
+    const slowLog = await c2.call<{ text: string }>('builds:log', { id: slow.operationId });
+    expect(slowLog.text).toContain(`slow-${NONCE}`);
+    JSON.parse(readFileSync(join(tmp, 'data', 'builds', 'index.json'), 'utf8'));
+
+    const account = await c2.call<{ hasKey: boolean; sandbox: boolean }>('vast:account', {});
+    expect(account).toMatchObject({ hasKey: true, sandbox: false });
+    const rows = await c2.call<{ instanceId: number; label: string }[]>('vast:ledger', {
+      includeDestroyed: true,
+    });
+    expect(rows.find((r) => r.instanceId === ledger.instanceId)?.label).toBe(ledger.label);
+    const instances = await c2.call<{ id: number }[]>('vast:instances', {});
+    expect(instances.map((i) => i.id)).toContain(ledger.instanceId);
+    c2.close();
+  });
+});
