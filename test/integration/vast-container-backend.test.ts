@@ -16,6 +16,7 @@ import {
   VastSandbox,
   type VastInstanceData,
 } from '../../src/main/services/vast/index';
+import { runSandbox } from '../../src/main/cli/commands/sandbox';
 import { DEMO_TEMPLATE_DIR, makeTestKey, TEST_LABELS, waitFor, type TestKey } from './helpers/demo-image';
 
 // The sandbox with real containers: each instance is a local run of a real image with a real sshd.
@@ -230,5 +231,23 @@ describe('sandbox instances as real containers', () => {
     expect(instance.status_msg).toMatch(/^Error response from daemon: pull access denied/);
     expect(await containersOf(instanceId)).toEqual([]);
     await client.destroyInstance(instanceId);
+  });
+});
+
+describe('tstudio sandbox --containers', () => {
+  it('serves with the container backend and says so', async () => {
+    let out = '';
+    const ac = new AbortController();
+    let served: VastSandbox | null = null;
+    const done = runSandbox(
+      { containers: true },
+      { stdout: (t) => (out += t), stderr: (t) => (out += t), signal: ac.signal },
+      { onListening: (s) => (served = s) },
+    );
+    await waitFor('the sandbox to listen', async () => served ?? undefined, 5000, 10);
+    expect((served as unknown as VastSandbox).backendKind).toBe('docker');
+    expect(out).toContain('(instances: docker)');
+    ac.abort();
+    expect(await done).toBe(0);
   });
 });

@@ -1,8 +1,22 @@
-// tstudio sandbox [--port P] [--api-key K]
+// tstudio sandbox [--port P] [--api-key K] [--containers]
 //
 // Runs the bundled local Vast API on 127.0.0.1 until Ctrl-C, and prints the URL and the key to use
 // (`VAST_URL=… VAST_API_KEY=… tstudio vast offers`, or the official `vastai --url … --api-key …`).
-import { VastSandbox, type InstanceBackend, type SandboxFaults } from '../../services/vast/index';
+// With --containers each instance is a real container on the local engine (a local run in the
+// launch's mode, with a real sshd reached with the app's key); without it instances are simulated.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { defaultDataDir } from '../../app';
+import { findResourcesDir } from '../../resources-dir';
+import { createDockerClient, resolveDockerEndpoint } from '../../services/docker';
+import { AppKeyStore } from '../../services/ssh';
+import {
+  buildableFromTemplates,
+  ContainerBackend,
+  VastSandbox,
+  type InstanceBackend,
+  type SandboxFaults,
+} from '../../services/vast/index';
 import type { CliIo } from '../io';
 
 export interface SandboxCommandOptions {
@@ -11,6 +25,26 @@ export interface SandboxCommandOptions {
   apiKey?: string;
   /** Faults to start with (tests and demos). */
   faults?: Partial<SandboxFaults>;
+  /** Instances are real containers on the local engine (the app's SSH key reaches them). */
+  containers?: boolean;
+}
+
+/**
+ * The container backend as `tstudio run` would make its runs: the same engine endpoint, data dir and
+ * app key; the demo template's image is built when the engine lacks it (nothing can be pulled).
+ */
+export function createCliContainerBackend(
+  env: Record<string, string | undefined> = process.env,
+): ContainerBackend {
+  const home = homedir();
+  const dataDir = defaultDataDir(env, home);
+  const keys = new AppKeyStore(join(dataDir, 'ssh'));
+  const resources = findResourcesDir();
+  return new ContainerBackend({
+    docker: createDockerClient(resolveDockerEndpoint({ env, home, platform: process.platform })),
+    runs: { dataDir, appKey: () => keys.get() },
+    buildable: buildableFromTemplates(resources ? [join(resources, 'demo-template')] : []),
+  });
 }
 
 export interface SandboxCommandContext {
@@ -32,7 +66,7 @@ export async function runSandbox(
   const sandbox = new VastSandbox({
     apiKey: argv.apiKey?.trim(),
     port: argv.port ?? 0,
-    backend: context.backend,
+    backend: context.backend ?? (argv.containers ? createCliContainerBackend() : undefined),
     faults: argv.faults,
   });
   let url: string;

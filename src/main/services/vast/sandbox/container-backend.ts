@@ -10,6 +10,7 @@ import {
   type RunMode,
 } from '../../launch/index';
 import { DockerExecTransport } from '../../supervisor/index';
+import { imageRef, loadTemplateSource } from '../template-source';
 import type { BackendPorts, InstanceBackend, InstanceContainerSpec } from './instance-backend';
 
 export interface ContainerBackendOptions {
@@ -311,6 +312,22 @@ export class ContainerBackend implements InstanceBackend {
       );
     }
   }
+}
+
+/**
+ * `{ 'tstudio/demo:dev': folder }` for template folders whose image the sandbox may build when the
+ * engine lacks it (the `buildable` option). A folder whose template.yml cannot be read is skipped.
+ */
+export function buildableFromTemplates(folders: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const folder of folders) {
+    try {
+      out[imageRef(loadTemplateSource(folder))] = folder;
+    } catch {
+      // Not a template folder: nothing to build from it.
+    }
+  }
+  return out;
 }
 
 /** ssh and ssh_direct, jupyter and jupyter_direct are the same container; only what Vast lists differs. */
