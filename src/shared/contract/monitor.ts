@@ -226,4 +226,8 @@ export const monitorEvents = {
     'One poll: every target’s new reading and the overview, batched.',
   ),
   'notification:raised': event(Notification, 'Something the user should hear about happened, once.'),
+  'notification:opened': event(
+    Notification,
+    'The user clicked the OS notification (desktop app): the window shows its place.',
+  ),
 } as const;

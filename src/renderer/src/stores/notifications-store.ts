@@ -65,6 +65,8 @@ export function connectNotifications(): void {
   if (connected) return;
   connected = true;
   monitorApi.on('notification:raised', add);
+  // The desktop app shows OS notifications; a click on one comes back here to open its place.
+  monitorApi.on('notification:opened', (n) => useNotificationsStore.getState().open(n));
   void monitorApi['notifications:list']({}).then(
     (list) => {
       const known = new Set(useNotificationsStore.getState().history.map((h) => h.id));
