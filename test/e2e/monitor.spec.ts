@@ -96,7 +96,9 @@ test.describe('Monitor and notifications', () => {
     try {
       const call = vast(url, apiKey);
       const instances = async () => (await call('GET', '/instances/')).instances as RawInstance[];
-      const offers = (await call('POST', '/bundles/', { limit: 10 })).offers as { id: number }[];
+      const offers = (
+        await call('POST', '/bundles/', { rentable: { eq: true }, rented: { eq: false }, limit: 10 })
+      ).offers as { id: number }[];
       const ids: number[] = [];
       for (let n = 0; n < 5; n++) {
         const created = await call('PUT', `/asks/${offers[n]!.id}/`, {
