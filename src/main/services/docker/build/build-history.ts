@@ -80,21 +80,33 @@ export class BuildHistory {
     const path = this.logPath(id);
     let bytes = 0;
     let stream: ReturnType<typeof createWriteStream> | null = null;
+    // A write error (the disk is full) arrives as an 'error' event during the build; without a
+    // listener from the start it would end the whole process. It is kept and reported by close().
+    let failure: Error | null = null;
     const ensure = () => {
-      if (!stream) mkdirSync(this.logDir, { recursive: true, mode: 0o700 });
-      stream ??= createWriteStream(path, { flags: 'a', mode: 0o600 });
+      if (!stream) {
+        mkdirSync(this.logDir, { recursive: true, mode: 0o700 });
+        stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+        stream.on('error', (err) => (failure ??= err));
+      }
       return stream;
     };
+    const ioError = (err: Error) =>
+      new AppError(
+        'IO',
+        `The build log could not be written to ${path} (${err.message}). Free some disk space; the log is incomplete.`,
+      );
     return {
       write: (text) => {
         bytes += Buffer.byteLength(text);
-        ensure().write(text);
+        if (!failure) ensure().write(text);
       },
       close: () =>
         new Promise<number>((resolve, reject) => {
+          if (failure) return reject(ioError(failure));
           const s = ensure();
-          s.once('error', reject);
-          s.end(() => resolve(bytes));
+          s.end(() => (failure ? reject(ioError(failure)) : resolve(bytes)));
+          s.once('error', (err) => reject(ioError(err)));
         }),
     };
   }
