@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
 
-// The test process has no keychain and no Vast key, so the app runs on its bundled sandbox.
+// The test process has no keychain and no Vast key, so the app runs on its bundled sandbox, whose
+// instances are real containers on the local engine (the demo image is built when it is missing).
 const SCREENS = 'test-results/screens';
 
 test.describe('Vast view on the sandbox', () => {
@@ -15,7 +16,7 @@ test.describe('Vast view on the sandbox', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('search offers, launch the demo template in ssh mode, relabel it, destroy it', async ({
+  test('search offers, launch the demo template in ssh mode, open a terminal on it, relabel it, destroy it', async ({
     page,
     serve,
   }) => {
@@ -24,6 +25,12 @@ test.describe('Vast view on the sandbox', () => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     const s = await serve({ TSTUDIO_DATA_DIR: dataDir });
+    // The DOM renderer, so the terminal's text can be read from the page (the default draws with WebGL).
+    await page.addInitScript(() =>
+      (
+        globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+      ).localStorage.setItem('tstudio.terminal.renderer', 'dom'),
+    );
     await page.goto(s.url);
     await page.getByRole('button', { name: /^Vast/ }).click();
     await expect(page.getByText('Sandbox — no money is spent')).toBeVisible();
@@ -93,6 +100,19 @@ test.describe('Vast view on the sandbox', () => {
     await expect(card).toContainText(/ssh -p \d+ root@/);
     await page.screenshot({ path: `${SCREENS}/vast-instance.png` });
 
+    // The sandbox instance is a real container: open a terminal on it and run a command there.
+    await card.getByRole('button', { name: 'Open terminal' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Terminals' })).toBeVisible();
+    const terminalRows = page.locator('.xterm-rows');
+    await expect(terminalRows).toContainText('root@', { timeout: 30_000 });
+    await page.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type('echo "on=$CONTAINER_ID as=$(whoami) sum=$((6*7))"\n');
+    // CONTAINER_ID is the Vast instance id inside the container, as on Vast.
+    await expect(terminalRows).toContainText(`on=${instanceId} as=root sum=42`);
+    await page.screenshot({ path: `${SCREENS}/vast-terminal.png` });
+    await page.getByRole('button', { name: /^Vast/ }).click();
+    await expect(card.getByTestId('instance-status')).toHaveText('running');
+
     // The cleanup list knows the app made it.
     await page.getByRole('tab', { name: /^Cleanup/ }).click();
     await expect(page.getByRole('table', { name: 'Instances the app created' })).toContainText(
@@ -111,7 +131,10 @@ test.describe('Vast view on the sandbox', () => {
     await expect(card.getByRole('heading', { level: 3 })).toHaveText(label);
 
     await card.getByRole('button', { name: 'Logs' }).click();
-    await expect(card.getByRole('log', { name: `Logs of instance ${instanceId}` })).toContainText('sandbox');
+    // The container's own output, through the request_logs flow.
+    await expect(card.getByRole('log', { name: `Logs of instance ${instanceId}` })).toContainText(
+      '[tstudio-launch] ready (ssh mode)',
+    );
     await page.screenshot({ path: `${SCREENS}/vast-instance-logs.png` });
 
     await card.getByRole('button', { name: 'Destroy…' }).click();
