@@ -34,6 +34,7 @@ export {
   workspaceTarget,
   envRecord,
   DEFAULT_WORKSPACE,
+  WORKSPACE_ACL_SCRIPT,
 } from './workspace';
 export type { WorkspaceSpec, RunWorkspace } from './workspace';
 export { WorkspaceChoices } from './workspace-choices';

@@ -26,6 +26,8 @@ export interface LaunchDescription {
   limits: { nanoCpus: number | null; memoryBytes: number | null; shmBytes: number | null };
   /** The engine has the NVIDIA runtime and a GPU was (or would be) passed through. */
   gpu: boolean;
+  /** The app key's private half, for `ssh -i` (its public half is SSH_PUBLIC_KEY). */
+  identityFile: string | null;
   /** The files /.tstudio/launch holds (launch.sh, onstart); null in args mode. */
   launchFiles: Record<string, Buffer> | null;
 }

@@ -465,6 +465,7 @@ export class LocalRunService {
         shmBytes: opts.limits?.shmBytes ?? null,
       },
       gpu: gpu.deviceRequests !== null,
+      identityFile: key.identityFile,
       launchFiles: files,
     };
   }
@@ -503,7 +504,8 @@ export class LocalRunService {
       workspace: workspace
         ? { kind: workspace.kind, source: workspace.source, target: workspace.target }
         : null,
-      aclWanted: workspace?.kind === 'host' && !workspace.acl.startsWith('skipped'),
+      // Only the user's SKIP_ACL opts out; a folder that was root's then may be a user's later.
+      aclWanted: workspace?.kind === 'host' && workspace.acl !== 'skipped: SKIP_ACL=true',
       limits: {
         nanoCpus: run.HostConfig.NanoCpus || null,
         memoryBytes: run.HostConfig.Memory || null,
@@ -511,6 +513,7 @@ export class LocalRunService {
         shmBytes: shm && shm !== 64 * 1024 * 1024 ? shm : null,
       },
       gpu: (run.HostConfig.DeviceRequests ?? []).length > 0,
+      identityFile: labels[LABELS.identityFile] ?? this.options.identityFile ?? null,
       launchFiles: launched ? await readLaunchFiles(this.docker.getContainer(run.Id)) : null,
     };
   }

@@ -128,7 +128,7 @@ export async function prepareWorkspaceMount(
  * launch mode (args mode has no /.launch to do it in). $1 is a uid, or `owner` for the folder's owner.
  * Exit 3: no setfacl in the image; 4: the folder belongs to root, which needs no ACL.
  */
-const ACL_SCRIPT = [
+export const WORKSPACE_ACL_SCRIPT = [
   'uid="$1"',
   '[ "$uid" = owner ] && uid="$(stat -c %u /tstudio-acl)"',
   '[ "$uid" = 0 ] && exit 4',
@@ -155,7 +155,7 @@ export async function applyWorkspaceAcl(
     container = await docker.createContainer({
       Image: image,
       User: '0',
-      Entrypoint: ['/bin/sh', '-c', ACL_SCRIPT, 'sh'],
+      Entrypoint: ['/bin/sh', '-c', WORKSPACE_ACL_SCRIPT, 'sh'],
       Cmd: [uid],
       Labels: { ...opts.labels, 'tstudio.workspace-acl': '1' },
       NetworkDisabled: true,
