@@ -19,6 +19,9 @@ import { createBuildHandlers } from './handlers/builds';
 import { LocalRunService } from './services/launch';
 import { createRunsHandlers } from './handlers/runs';
 import { createTargetResolver } from './target-resolver';
+import type { EventPayload } from '../shared/contract';
+import { MonitorService } from './services/monitor';
+import { createMonitorHandlers } from './handlers/monitor';
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
@@ -118,6 +121,22 @@ export function createApp(config: AppConfig): App {
       parseRegistryCredentials(await secrets.get(SECRET_NAMES.registry(registry))),
   });
 
+  const monitor = new MonitorService({
+    connection: () => vastAccount.connection(),
+    dataDir,
+    docker,
+    emit: (e) => bus.emit(e.name, e.payload),
+    // Tests and benchmarks poll faster; the app never lists instances more often than every 10 s.
+    intervalMs: env.TSTUDIO_MONITOR_INTERVAL_MS ? Number(env.TSTUDIO_MONITOR_INTERVAL_MS) : undefined,
+  });
+  const stopMonitorFeed = bus.subscribe((e) => {
+    if (e.name === 'operation:stateChanged')
+      monitor.onOperationStateChanged(e.payload as EventPayload<'operation:stateChanged'>);
+    else if (e.name === 'tunnel:stateChanged')
+      monitor.onTunnelStateChanged(e.payload as EventPayload<'tunnel:stateChanged'>);
+  });
+  if (config.shell !== 'cli') monitor.start();
+
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
@@ -136,6 +155,7 @@ export function createApp(config: AppConfig): App {
     ...withoutDispose(templates),
     ...createVastHandlers({ connection: () => vastAccount.connection(), operations, dataDir }),
     ...createBuildHandlers({ builds, pushes }),
+    ...createMonitorHandlers({ monitor }),
     ...createAccountHandlers({ secrets, env, home, vastUrl: env.VAST_URL, onKeyChanged: () => undefined }),
   };
 
@@ -151,6 +171,8 @@ export function createApp(config: AppConfig): App {
     secrets,
     async dispose() {
       engine.stop();
+      monitor.stop();
+      stopMonitorFeed();
       stopSshEvents();
       templates.dispose();
       await vastAccount.dispose();

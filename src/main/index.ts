@@ -6,6 +6,7 @@ import {
   app as electronApp,
   BrowserWindow,
   Menu,
+  Notification,
   ipcMain,
   powerMonitor,
   session,
@@ -15,7 +16,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createApp, type App } from './app';
-import { callNames } from '../shared/contract';
+import { callNames, type EventPayload } from '../shared/contract';
 import { dispatch } from './rpc';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { isOpenableExternally, secureWebPreferences } from './window-options';
@@ -95,6 +96,23 @@ electronApp.whenReady().then(() => {
   }
   current.bus.subscribe((envelope) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(envelope.name, envelope.payload);
+  });
+
+  // Notifications become OS notifications; a click brings the window forward and opens the place.
+  current.bus.subscribe((e) => {
+    if (e.name !== 'notification:raised' || !Notification.isSupported()) return;
+    const payload = e.payload as EventPayload<'notification:raised'>;
+    const n = new Notification({ title: payload.title, body: payload.body });
+    n.on('click', () => {
+      const w = BrowserWindow.getAllWindows()[0];
+      if (w) {
+        if (w.isMinimized()) w.restore();
+        w.show();
+        w.focus();
+      }
+      current.bus.emit('notification:opened', payload);
+    });
+    n.show();
   });
 
   // A connection that died while the laptop slept is found at once, not after keepalive gives up.

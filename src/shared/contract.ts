@@ -14,6 +14,7 @@ import { vastCalls } from './contract/vast';
 import { accountCalls } from './contract/account';
 import { buildCalls, buildEvents } from './contract/builds';
 import { runsCalls, runsEvents } from './contract/runs';
+import { monitorCalls, monitorEvents } from './contract/monitor';
 
 export const calls = {
   ...appCalls,
@@ -25,6 +26,7 @@ export const calls = {
   ...accountCalls,
   ...buildCalls,
   ...runsCalls,
+  ...monitorCalls,
 } as const;
 
 export const events = {
@@ -34,6 +36,7 @@ export const events = {
   ...templateEvents,
   ...buildEvents,
   ...runsEvents,
+  ...monitorEvents,
 } as const;
 
 export type Calls = typeof calls;

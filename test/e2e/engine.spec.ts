@@ -63,12 +63,21 @@ test('an unreachable engine is named with how to fix it, and the view recovers b
 test('every view has a place in the sidebar and tells a new user what to do', async ({ page, serve }) => {
   const s = await serve();
   await page.goto(s.url);
-  for (const name of ['Templates', 'Builds', 'Local runs', 'Vast', 'Terminals', 'Tunnels', 'Engine']) {
+  for (const name of [
+    'Templates',
+    'Builds',
+    'Local runs',
+    'Vast',
+    'Terminals',
+    'Tunnels',
+    'Monitor',
+    'Engine',
+  ]) {
     await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   }
-  // Keyboard: Alt+7 goes to Engine.
+  // Keyboard: Alt+8 goes to Engine.
   await page.getByRole('button', { name: /^Templates/ }).click();
-  await page.keyboard.press('Alt+7');
+  await page.keyboard.press('Alt+8');
   await expect(page.getByRole('heading', { level: 1, name: 'Docker engine' })).toBeVisible();
 });

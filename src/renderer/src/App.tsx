@@ -7,6 +7,8 @@ import { VastView } from './views/vast/VastView';
 import { TunnelsView } from './views/tunnels/TunnelsView';
 import { BuildsView } from './views/builds/BuildsView';
 import { TemplatesView } from './views/templates/TemplatesView';
+import { MonitorView } from './views/monitor/MonitorView';
+import { ToastStack } from './views/monitor/ToastStack';
 import { VIEWS, useNavStore, type ViewId } from './stores/nav-store';
 import { useEngineStore } from './stores/engine-store';
 import { isBrowserShell, onConnectionState } from './api';
@@ -18,6 +20,7 @@ const VIEW_COMPONENTS: Record<ViewId, () => React.JSX.Element> = {
   vast: VastView,
   terminals: TerminalsView,
   tunnels: TunnelsView,
+  monitor: MonitorView,
   engine: EngineView,
 };
 
@@ -39,7 +42,7 @@ export function App() {
   }, [load]);
 
   useEffect(() => {
-    // Alt+1…7 switches views, as in most desktop tools.
+    // Alt+1…8 switches views, as in most desktop tools.
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const target = VIEWS.find((v) => v.key === e.key);
@@ -64,6 +67,7 @@ export function App() {
         ) : null}
         <View />
       </main>
+      <ToastStack />
     </div>
   );
 }

@@ -7,7 +7,8 @@ export const VIEWS = [
   { id: 'vast', label: 'Vast', key: '4' },
   { id: 'terminals', label: 'Terminals', key: '5' },
   { id: 'tunnels', label: 'Tunnels', key: '6' },
-  { id: 'engine', label: 'Engine', key: '7' },
+  { id: 'monitor', label: 'Monitor', key: '7' },
+  { id: 'engine', label: 'Engine', key: '8' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
 
