@@ -172,8 +172,8 @@ describe('secrets stay in main', () => {
       }
       storage = await page.evaluate(() => {
         const g = globalThis as unknown as {
-          localStorage: Storage;
-          sessionStorage: Storage;
+          localStorage: Record<string, string>;
+          sessionStorage: Record<string, string>;
           document: { cookie: string };
         };
         return (
