@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import ssh2 from 'ssh2';
@@ -231,6 +232,32 @@ describe('sandbox instances as real containers', () => {
     expect(instance.status_msg).toMatch(/^Error response from daemon: pull access denied/);
     expect(await containersOf(instanceId)).toEqual([]);
     await client.destroyInstance(instanceId);
+  });
+});
+
+describe('orphans', () => {
+  it('removes sandbox containers whose process is gone, and leaves live ones alone', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const make = (pid: number) =>
+      docker.createContainer({
+        Image: 'tstudio/base:bookworm',
+        Cmd: ['true'],
+        Labels: {
+          ...LABELS,
+          [SANDBOX_CONTAINER_LABELS.sandbox]: '1',
+          [SANDBOX_CONTAINER_LABELS.host]: hostname(),
+          [SANDBOX_CONTAINER_LABELS.pid]: String(pid),
+        },
+      });
+    const orphan = await make(gone);
+    const live = await make(process.pid);
+    const backend = new ContainerBackend({ docker, runs: { dataDir, labels: LABELS } });
+    const reaped = await backend.reapOrphans();
+    expect(reaped).toContain(orphan.id);
+    expect(reaped).not.toContain(live.id);
+    await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect((await live.inspect()).Id).toBe(live.id);
+    await live.remove({ force: true });
   });
 });
 

@@ -247,10 +247,16 @@ export class ContainerBackend implements InstanceBackend {
     }
     let build = this.builds.get(ref);
     if (!build) {
-      build = buildImageFromFolder(this.options.docker, folder, ref, {
-        labels: this.options.runs.labels,
-        signal,
-      }).finally(() => this.builds.delete(ref));
+      const once = () =>
+        buildImageFromFolder(this.options.docker, folder, ref, { labels: this.options.runs.labels, signal });
+      // Concurrent builds sharing layers on one engine now and then fail with a layer error; a
+      // second try (as Vast's daemon retries a pull) gets past it.
+      build = once()
+        .catch(() => {
+          signal.throwIfAborted();
+          return once();
+        })
+        .finally(() => this.builds.delete(ref));
       this.builds.set(ref, build);
     }
     try {
