@@ -28,5 +28,9 @@ export { launchSpecFromTemplate, appLabel, APP_LABEL_PREFIX } from './template-l
 export { TemplatePublisher, templateBody, TEMPLATE_MAP_FILE } from './template-publisher';
 export { VastAccountResolver, findImportableVastKey } from './account-resolver';
 export type { VastConnection, ImportableKey } from './account-resolver';
-export { ContainerBackend, SANDBOX_CONTAINER_LABELS, buildableFromTemplates } from './sandbox/container-backend';
+export {
+  ContainerBackend,
+  SANDBOX_CONTAINER_LABELS,
+  buildableFromTemplates,
+} from './sandbox/container-backend';
 export type { ContainerBackendOptions } from './sandbox/container-backend';
