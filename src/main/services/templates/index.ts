@@ -8,6 +8,14 @@ export { RecentFolders } from './recent-folders';
 export type { RecentFolder } from './recent-folders';
 export { scaffoldTemplate } from './scaffold';
 export type { ScaffoldClass, ScaffoldOptions, ScaffoldResult } from './scaffold';
+export {
+  writeCiWorkflow,
+  renderCiWorkflow,
+  templateImageOf,
+  registryOf,
+  CI_WORKFLOW_PATH,
+} from './ci-workflow';
+export type { CiWorkflowOptions, CiWorkflowResult } from './ci-workflow';
 export { lintPath, lintOpened } from './lint/run-lint';
 export type { LintOptions } from './lint/run-lint';
 export type { Finding } from './lint/context';

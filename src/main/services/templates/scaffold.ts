@@ -11,6 +11,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { writeCiWorkflow } from './ci-workflow';
 
 export type ScaffoldClass = 'derivative' | 'external' | 'provisioning';
 
@@ -22,12 +23,19 @@ export interface ScaffoldOptions {
   port?: number;
   /** The folder to create the template in; the template goes to <dir>/<name>. */
   dir: string;
+  /**
+   * Also write the repository's CI workflow (.github/workflows/tstudio.yml) installing this CLI
+   * version; not for the provisioning class, which has no image to build.
+   */
+  ciWorkflow?: { cliVersion?: string };
 }
 
 export interface ScaffoldResult {
   path: string;
   /** Created files, relative to path. */
   files: string[];
+  /** The CI workflow written, when asked for (it may sit at an enclosing repository's root). */
+  ciWorkflow?: string;
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -341,5 +349,9 @@ export function scaffoldTemplate(options: ScaffoldOptions): ScaffoldResult {
   writeFile(path, 'README.md', developerReadme(v, options.class), files);
   writeFile(path, 'templates/default/template.yml', templateYml(v, options.class), files);
   writeFile(path, 'templates/default/README.md', marketplaceReadme(v), files);
+  if (options.ciWorkflow && options.class !== 'provisioning') {
+    const ci = writeCiWorkflow({ templateDir: path, cliVersion: options.ciWorkflow.cliVersion });
+    return { path, files, ciWorkflow: ci.path };
+  }
   return { path, files };
 }
