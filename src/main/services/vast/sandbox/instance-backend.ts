@@ -8,7 +8,7 @@ import type { ParsedRuntype } from '../runtype';
  *
  * Two backends are meant to exist:
  * - `NoContainerBackend` (here): nothing runs; ports are invented. For API tests and fleets of 500.
- * - a container backend (to be written on top of the local-run service, src/main/services/launch),
+ * - `ContainerBackend` (container-backend.ts, on top of the local-run service, src/main/services/launch),
  *   so that a sandbox instance is a real container in the requested mode with a real sshd. It must:
  *   1. `create(spec)`: make and start a container from `spec.image` the way Vast launches `spec.runtype`
  *      (ssh/jupyter replace the entrypoint and run `spec.onstart`; args keeps the entrypoint and
