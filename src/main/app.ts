@@ -32,7 +32,7 @@ import { createTemplatesHandlers } from './handlers/templates';
 import { createVastHandlers } from './handlers/vast';
 import { createAccountHandlers } from './handlers/account';
 import { GuardedSecretStore, KeychainSecretStore, SECRET_NAMES, type SecretStore } from './services/secrets';
-import { VastAccountResolver } from './services/vast';
+import { buildableFromTemplates, ContainerBackend, VastAccountResolver } from './services/vast';
 
 export interface AppConfig {
   shell: 'electron' | 'browser' | 'cli';
@@ -105,6 +105,14 @@ export function createApp(config: AppConfig): App {
   const vastAccount = new VastAccountResolver({
     getStoredKey: () => secrets.get(SECRET_NAMES.vastApiKey),
     baseUrl: env.VAST_URL,
+    // No key: the sandbox, whose instances are real containers reached with the app's key.
+    sandbox: {
+      backend: new ContainerBackend({
+        docker,
+        runs: { dataDir, appKey: () => ssh.keys.get() },
+        buildable: buildableFromTemplates(demoTemplate ? [demoTemplate] : []),
+      }),
+    },
   });
 
   const builds = new BuildService({

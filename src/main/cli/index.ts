@@ -243,7 +243,11 @@ export function buildProgram(): Command {
     )
     .option('--port <port>', 'port on 127.0.0.1 (default: a free port)', port)
     .option('--api-key <key>', 'the key requests must carry (default: a new one, printed)')
-    .action((opts: { port?: number; apiKey?: string }) =>
+    .option(
+      '--containers',
+      'each instance is a real container on the local engine, reached with the app SSH key',
+    )
+    .action((opts: { port?: number; apiKey?: string; containers?: boolean }) =>
       run((signal) => runSandbox(opts, processIo(signal))),
     );
 
