@@ -56,3 +56,45 @@ describe('fuzz counterexamples', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('symbolic links in a template folder', () => {
+  it('do not let templates:readFile or templates:save reach outside the opened folder', async () => {
+    const { symlinkSync, writeFileSync, existsSync, mkdtempSync: mk } = await import('node:fs');
+    const root = join(tmp, 'templates');
+    await dispatch(app.handlers, 'templates:scaffold', { class: 'derivative', name: 'linked', dir: root });
+    const folder = join(root, 'linked');
+    expect((await dispatch(app.handlers, 'templates:open', { path: folder })).ok).toBe(true);
+    const outside = mk(join(tmp, 'outside-'));
+    writeFileSync(join(outside, 'secret.txt'), 'OUTSIDE-CONTENT');
+    symlinkSync(outside, join(folder, 'link'));
+    symlinkSync(join(outside, 'secret.txt'), join(folder, 'file-link'));
+
+    for (const file of ['link/secret.txt', 'file-link']) {
+      const read = await dispatch(app.handlers, 'templates:readFile', { root: folder, file });
+      expect(read, file).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+      expect(JSON.stringify(read)).not.toContain('OUTSIDE-CONTENT');
+    }
+    const saved = await dispatch(app.handlers, 'templates:save', {
+      kind: 'file',
+      root: folder,
+      file: 'link/written.txt',
+      text: 'x',
+    });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(existsSync(join(outside, 'written.txt'))).toBe(false);
+    // Files inside, new or old, still work.
+    expect(
+      (
+        await dispatch(app.handlers, 'templates:save', {
+          kind: 'file',
+          root: folder,
+          file: 'inside.txt',
+          text: 'y',
+        })
+      ).ok,
+    ).toBe(true);
+    expect(
+      (await dispatch(app.handlers, 'templates:readFile', { root: folder, file: 'Dockerfile' })).ok,
+    ).toBe(true);
+  });
+});

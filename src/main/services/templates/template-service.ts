@@ -3,8 +3,8 @@
  * read and save manifests and files, scaffold, PORTAL_CONFIG. File access is confined to folders
  * the user opened, because the browser shell passes paths from a remote page.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { openFolder, type OpenedFolder } from './discovery';
 import { RULES } from './lint/catalogue';
@@ -97,6 +97,21 @@ export class TemplateService {
     if (rel.startsWith('..') || isAbsolute(rel)) {
       throw new AppError('VALIDATION', `${file} is outside the opened folder ${absRoot}.`);
     }
+    // A cloned template may hold a symbolic link to /etc or ~/.ssh: the path is checked again once
+    // every link in it is followed, so reads and writes stay inside the folder the user opened.
+    let realRoot: string;
+    try {
+      realRoot = realpathSync(absRoot);
+    } catch {
+      throw new AppError('NOT_FOUND', `${absRoot} no longer exists; open the folder again.`);
+    }
+    const realRel = relative(realRoot, realpathOfLongestExisting(abs));
+    if (realRel.startsWith('..') || isAbsolute(realRel)) {
+      throw new AppError(
+        'VALIDATION',
+        `${file} leads outside the opened folder ${absRoot} through a symbolic link; it is not read or written.`,
+      );
+    }
     return { root: absRoot, abs, rel: rel.split(sep).join('/') };
   }
 
@@ -185,5 +200,15 @@ export class TemplateService {
   close(): void {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+  }
+}
+
+/** realpath of a path that may not exist yet (a file about to be written): its existing part, resolved. */
+function realpathOfLongestExisting(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realpathOfLongestExisting(parent), basename(path));
   }
 }
