@@ -22,6 +22,7 @@ import { createTargetResolver } from './target-resolver';
 import type { EventPayload } from '../shared/contract';
 import { MonitorService } from './services/monitor';
 import { createMonitorHandlers } from './handlers/monitor';
+import { createComposeHandlers } from './handlers/compose';
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
@@ -164,6 +165,7 @@ export function createApp(config: AppConfig): App {
     ...createVastHandlers({ connection: () => vastAccount.connection(), operations, dataDir }),
     ...createBuildHandlers({ builds, pushes }),
     ...createMonitorHandlers({ monitor }),
+    ...createComposeHandlers({ runs }),
     ...createAccountHandlers({ secrets, env, home, vastUrl: env.VAST_URL, onKeyChanged: () => undefined }),
   };
 

@@ -15,6 +15,7 @@ import { accountCalls } from './contract/account';
 import { buildCalls, buildEvents } from './contract/builds';
 import { runsCalls, runsEvents } from './contract/runs';
 import { monitorCalls, monitorEvents } from './contract/monitor';
+import { composeCalls } from './contract/compose';
 
 export const calls = {
   ...appCalls,
@@ -27,6 +28,7 @@ export const calls = {
   ...buildCalls,
   ...runsCalls,
   ...monitorCalls,
+  ...composeCalls,
 } as const;
 
 export const events = {

@@ -21,6 +21,8 @@ import { runRun, type RunCommandOptions } from './commands/run';
 import { runRm } from './commands/rm';
 import { runStatus } from './commands/status';
 import { runSmoke, type SmokeCommandOptions } from './commands/smoke';
+import { runCompose, type ComposeCommandOptions } from './commands/compose';
+import { runCi } from './commands/ci';
 import {
   runVastDestroy,
   runVastInstances,
@@ -123,6 +125,7 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>', 'the image name')
     .option('--port <port>', "the app's port", port)
     .option('--dir <dir>', 'where to create it (default: the current folder)')
+    .option('--no-ci', 'do not write .github/workflows/tstudio.yml')
     .action(
       (opts: {
         class: 'derivative' | 'external' | 'provisioning';
@@ -173,6 +176,10 @@ export function buildProgram(): Command {
     .option('--disk <gb>', 'disk size, where the storage driver supports it', num)
     .option('-e, --env <k=v>', 'extra environment (repeatable)', collect)
     .option('-p, --port <spec>', 'extra port to publish: 8000, 9000/udp, 70000 (repeatable)', collect)
+    .option(
+      '--workspace <path|volume:NAME|none>',
+      "mount a host folder or named volume at the image's WORKSPACE (remembered per template; none forgets)",
+    )
     .option('--json', 'print one JSON object once the run is ready')
     .action((source: string, args: string[], opts: Omit<RunCommandOptions, 'source' | 'args'>) =>
       run((signal) => runRun({ ...opts, source, args }, processIo(signal))),
@@ -210,6 +217,36 @@ export function buildProgram(): Command {
     .option('--json', 'print the report as JSON')
     .action((path: string, opts: Omit<SmokeCommandOptions, 'path'>) =>
       run((signal) => runSmoke({ ...opts, path }, processIo(signal))),
+    );
+
+  program
+    .command('compose')
+    .description(
+      'Export a local run, or a template folder in a mode, as a docker-compose.yaml that reproduces it without the app.',
+    )
+    .argument('<run-or-path>', "a local run's id, or a template folder")
+    .requiredOption('--out <dir>', 'the folder to write docker-compose.yaml and launch/ into')
+    .option('--mode <mode>', 'ssh | jupyter | args (template folders; a run keeps its own)')
+    .option('--template <name>', 'which templates/<name> to use')
+    .option(
+      '--workspace <path|volume:NAME|none>',
+      'template folders: the workspace (default: the remembered one)',
+    )
+    .option('--json', 'print what was written as JSON')
+    .action((target: string, opts: Omit<ComposeCommandOptions, 'target'>) =>
+      run((signal) => runCompose({ ...opts, target }, processIo(signal))),
+    );
+
+  program
+    .command('ci')
+    .description(
+      "Write .github/workflows/tstudio.yml for a template's repository: lint, build, smoke, push on the default branch.",
+    )
+    .argument('<path>', 'the template folder')
+    .option('--force', 'replace a tstudio.yml that Template Studio did not write')
+    .option('--json', 'print what was written as JSON')
+    .action((path: string, opts: { force?: boolean; json?: boolean }) =>
+      run((signal) => runCi({ ...opts, path }, processIo(signal))),
     );
 
   program

@@ -50,6 +50,7 @@ export function createRunsHandlers(deps: RunsHandlerDeps): RunsHandlers {
               args: input.args,
               env: input.env,
               ports: input.ports,
+              workspace: input.workspace,
               hostPorts: input.hostPorts,
               limits: input.limits,
               build: input.build,
