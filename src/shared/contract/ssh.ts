@@ -4,10 +4,20 @@ import { call, event, Done, NoInput } from './kit';
 /** Where an SSH connection goes. */
 export const SshTarget = z
   .object({
-    host: z.string().min(1).max(255),
+    /** Never starting with '-', which ssh would read as an option. */
+    host: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[^-\s]\S*$/, 'a host name or address (not starting with "-")'),
     port: z.number().int().min(1).max(65535).default(22),
     /** Vast logs in as root. */
-    user: z.string().min(1).max(64).default('root'),
+    user: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._][A-Za-z0-9._-]*$/, 'a user name (letters, digits, . _ -; not starting with "-")')
+      .default('root'),
   })
   .strict();
 

@@ -50,3 +50,14 @@ describe('openSshCommand', () => {
     expect(parse(local[2] ?? '')).toEqual(['echo', 'a b; rm -rf /']);
   });
 });
+
+describe('openSshCommand refuses option injection', () => {
+  it('refuses a user or host that ssh would read as an option', () => {
+    expect(() => openSshCommand({ host: 'h', port: 22, user: '-oProxyCommand=touch /tmp/x' })).toThrow(
+      /may start with "-"/,
+    );
+    expect(() => openSshCommand({ host: '-oProxyCommand=x', port: 22, user: 'root' })).toThrow(
+      /may start with "-"/,
+    );
+  });
+});

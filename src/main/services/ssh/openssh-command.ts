@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/errors';
 import { quote } from 'shell-quote';
 import type { SshTarget } from './target';
 
@@ -25,6 +26,13 @@ export function openSshCommand(
   forwards: OpenSshForward[] = [],
   options: OpenSshCommandOptions = {},
 ): string {
+  // A user or host that starts with '-' would be read by ssh as an option (-oProxyCommand=…).
+  if (target.user.startsWith('-') || target.host.startsWith('-')) {
+    throw new AppError(
+      'VALIDATION',
+      `"${target.user}@${target.host}" is not a user and host name: neither may start with "-".`,
+    );
+  }
   const argv = ['ssh'];
   if (options.identityFile) argv.push('-i', options.identityFile);
   if (target.port !== 22) argv.push('-p', String(target.port));

@@ -34,3 +34,10 @@ describe('backoffDelay', () => {
     expect(backoffDelay(20, opts, () => 1)).toBe(1000);
   });
 });
+
+describe('parseTargetAddress and option injection', () => {
+  it('does not take a word starting with "-" as a user or host', () => {
+    expect(parseTargetAddress('-oProxyCommand=x@host:22')).toBeNull();
+    expect(parseTargetAddress('root@-evil:22')).toBeNull();
+  });
+});

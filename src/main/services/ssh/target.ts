@@ -27,9 +27,11 @@ export function parseTargetAddress(
   text: string,
   defaults: { user?: string; port?: number } = {},
 ): SshTarget | null {
-  const match = /^(?:([A-Za-z0-9._-]+)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(
-    text.trim(),
-  );
+  // Neither the user nor the host may start with '-': ssh would read them as options.
+  const match =
+    /^(?:([A-Za-z0-9._][A-Za-z0-9._-]*)@)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.][A-Za-z0-9.-]*)(?::(\d{1,5}))?$/.exec(
+      text.trim(),
+    );
   if (!match) return null;
   const [, user, rawHost, rawPort] = match;
   if (!rawHost) return null;
