@@ -57,12 +57,14 @@ describe('the disk for logs is full', () => {
       },
       60_000,
     );
-    // What holds today: the app is still up (a write error used to be an unhandled 'error' event that
-    // ended the process; vitest fails the file on any unhandled error), and every JSON file it keeps
-    // still parses. See the report: the lost log is not yet named to the user.
+    // The app is still up (a write error used to be an unhandled 'error' event that ended the
+    // process; vitest fails the file on any unhandled error), every JSON file it keeps still parses,
+    // and the build does not claim success: it names the lost log and what to do.
     const history = await call(a, 'builds:history', { limit: 200 });
     const record = history.find((r) => r.id === operationId);
     console.log(`disk full during a build: operation ${op.state}; history says ${record?.outcome}`);
+    expect(op.state).toBe('failed');
+    expect(op.error).toMatchObject({ code: 'IO', message: expect.stringMatching(/disk/) });
     const historyDir = join(mount, 'data', 'builds');
     for (const f of readdirSync(historyDir).filter((n) => n.endsWith('.json'))) {
       expect(() => JSON.parse(readFileSync(join(historyDir, f), 'utf8')), f).not.toThrow();

@@ -73,8 +73,10 @@ export class BuildService {
         await this.save(record);
         await this.remembered.remember(params.contextDir, params.buildArgs).catch(() => undefined);
         const log = this.history.openLog(ctx.id);
+        let outcome: AppError | null = null;
+        let result: BuildResultData | null = null;
         try {
-          const result = await runBuild(docker, params, {
+          result = await runBuild(docker, params, {
             signal: ctx.signal,
             env: this.options.env,
             onStarted: ({ builder, contextBytes }) => {
@@ -98,22 +100,39 @@ export class BuildService {
             imageId: result.imageId,
             sizeBytes: result.sizeBytes,
           });
-          return result;
         } catch (err) {
           const error = AppError.from(err);
           const cancelled = ctx.signal.aborted || error.code === 'CANCELLED';
           record.outcome = cancelled ? 'cancelled' : 'failed';
-          record.error = cancelled
-            ? new AppError('CANCELLED', 'The build was cancelled.').toData()
-            : error.toData();
-          throw error;
-        } finally {
-          record.endedAt = Date.now();
-          record.durationMs = record.endedAt - record.startedAt;
-          record.steps = [...steps.values()].sort((a, b) => a.index - b.index);
-          record.logBytes = await log.close().catch(() => 0);
-          await this.save(record);
+          outcome = cancelled ? new AppError('CANCELLED', 'The build was cancelled.') : error;
+          record.error = outcome.toData();
         }
+        record.endedAt = Date.now();
+        record.durationMs = record.endedAt - record.startedAt;
+        record.steps = [...steps.values()].sort((a, b) => a.index - b.index);
+        // Nothing is lost silently: a build whose log or history could not be written says so.
+        let logProblem: string | null = null;
+        record.logBytes = await log.close().catch((err: unknown) => {
+          logProblem = err instanceof Error ? err.message : String(err);
+          return 0;
+        });
+        if (logProblem && !outcome) {
+          outcome = new AppError(
+            'IO',
+            `The image was built, but its log could not be written to disk (${logProblem}). Free some disk space; the image itself is fine.`,
+          );
+          record.outcome = 'failed';
+          record.error = outcome.toData();
+        }
+        const saveProblem = await this.save(record);
+        if (saveProblem && !outcome) {
+          outcome = new AppError(
+            'IO',
+            `The image was built, but the build history could not be saved (${saveProblem}). Free some disk space.`,
+          );
+        }
+        if (outcome) throw outcome;
+        return result!;
       },
     });
     return { operationId: id, done };
@@ -157,12 +176,14 @@ export class BuildService {
     return { ...outlineDockerfile(text), remembered: await this.remembered.get(dir) };
   }
 
-  private async save(record: BuildRecordData): Promise<void> {
+  /** Stores a history record; returns what went wrong, or null. Never throws: the build goes on. */
+  private async save(record: BuildRecordData): Promise<string | null> {
     try {
       const stored = await this.history.put(record);
       this.options.onHistoryChanged?.(stored);
-    } catch {
-      // The build itself matters more than its history entry; a full disk shows in the log writer.
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
     }
   }
 }
