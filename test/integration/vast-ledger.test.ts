@@ -27,7 +27,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.close();
   rmSync(work, { recursive: true, force: true });
+  for (const d of outDirs) rmSync(d, { recursive: true, force: true });
 });
+
+const outDirs: string[] = [];
 
 describe('instance ledger', () => {
   it('keeps an instance created by a process that is SIGKILLed right after create', async () => {
@@ -45,17 +48,27 @@ describe('instance ledger', () => {
         'setInterval(() => undefined, 1000);',
       ].join('\n'),
     );
-    const outDir = join(work, 'out');
+    // The bundle sits inside the repository so that its dependencies stay external and resolve from
+    // node_modules: ssh2 carries a native addon (built when npm runs its install script) that a
+    // bundler cannot inline.
+    const outDir = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '.tstudio-test',
+      `ledger-${process.pid}-${Date.now()}`,
+    );
+    outDirs.push(outDir);
     await build({
       configFile: false,
       logLevel: 'silent',
       root: work,
-      ssr: { noExternal: true },
+      ssr: { external: true },
       build: {
         ssr: entry,
         outDir,
         minify: false,
-        rollupOptions: { output: { entryFileNames: 'child.mjs' } },
+        rollupOptions: { external: [/node_modules/], output: { entryFileNames: 'child.mjs' } },
       },
     });
 

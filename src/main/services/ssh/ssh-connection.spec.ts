@@ -14,7 +14,8 @@ beforeEach(async () => {
   await new AppKeyStore(dir).get();
 });
 afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
+  // A connection attempt may still be writing the app key when a test ends: retry the removal.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 });
 
 function auth() {
