@@ -16,6 +16,7 @@ export function RunsView() {
   const info = useAppInfo();
   const [source, setSource] = useState('');
   const [mode, setMode] = useState<Mode>('ssh');
+  const [workspace, setWorkspace] = useState('');
 
   useEffect(() => {
     void s.load();
@@ -45,7 +46,12 @@ export function RunsView() {
         aria-label="Run a template or image"
         onSubmit={(e) => {
           e.preventDefault();
-          if (source.trim()) void s.start({ source: source.trim(), mode });
+          if (source.trim())
+            void s.start({
+              source: source.trim(),
+              mode,
+              ...(workspace.trim() ? { workspace: workspace.trim() } : {}),
+            });
         }}
       >
         <input
@@ -59,6 +65,14 @@ export function RunsView() {
           <option value="jupyter">Jupyter mode</option>
           <option value="args">Entrypoint / args mode</option>
         </select>
+        <input
+          aria-label="Workspace"
+          className="workspace-input"
+          placeholder="workspace: /host/folder or volume:NAME (optional, remembered)"
+          value={workspace}
+          onChange={(e) => setWorkspace(e.target.value)}
+          title="Mounted at the image's WORKSPACE (default /workspace); the choice is remembered per template. 'none' forgets it."
+        />
         <button type="submit" disabled={!source.trim()}>
           Run like Vast
         </button>
@@ -209,6 +223,18 @@ function RunDetail({ run }: { run: RunData }) {
             </code>
           ))}
         </dd>
+        {run.workspace ? (
+          <>
+            <dt>Workspace</dt>
+            <dd>
+              <code>
+                {run.workspace.kind === 'volume' ? `volume:${run.workspace.source}` : run.workspace.source} →{' '}
+                {run.workspace.target}
+              </code>{' '}
+              <span className="muted small">ACL: {run.workspace.acl}</span>
+            </dd>
+          </>
+        ) : null}
         <dt>Source</dt>
         <dd>
           <code>{run.source}</code>
