@@ -25,7 +25,7 @@ import { chromium } from 'playwright-core';
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'out', 'main', 'cli.js');
 const RAW_BYTES = 20_000_000; // base64 of this: ~27 MB on screen
-const DOM_ROUNDS = 3;
+const DOM_ROUNDS = 5;
 const WEBGL_ROUNDS = 2;
 const KEYS = 200;
 const TMUX_KEYS = 60;
@@ -101,7 +101,7 @@ async function startServe() {
   });
   const url = await withDeadline(firstLine, 30_000, 'tstudio serve');
   serve.stdout.resume();
-  return url.trim();
+  return { url: url.trim(), pid: serve.pid };
 }
 
 async function startRun() {
@@ -182,6 +182,113 @@ async function startStaticServer(payloadFile) {
   return `http://127.0.0.1:${server.address().port}/`;
 }
 
+/** CPU seconds a process of ours has used so far (utime + stime from /proc, 100 ticks a second). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Seconds the page's main thread has spent on tasks so far (Chromium's own counter). */
+async function pageBusySeconds(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN;
+}
+
+async function cdpFor(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return cdp;
+}
+
+/**
+ * Times one round and says where the time went: the share of the wall time the page's main thread
+ * was busy and, for the app, the share main (the serve process) was on a CPU.
+ */
+async function profiled(round, cdp, servePid) {
+  const busy0 = await pageBusySeconds(cdp);
+  const cpu0 = servePid ? cpuSeconds(servePid) : 0;
+  const seconds = await round();
+  const busy = (await pageBusySeconds(cdp)) - busy0;
+  const cpu = servePid ? cpuSeconds(servePid) - cpu0 : null;
+  return { seconds, pageBusy: busy / seconds, mainCpu: cpu === null ? null : cpu / seconds };
+}
+
+/**
+ * With TERMINAL_BENCH_PROFILE=1 the first app round is run under Chromium's sampling profiler and
+ * the functions with the most self time are printed to stderr: where the page's time goes.
+ */
+async function withPageProfile(cdp, fn) {
+  if (!process.env.TERMINAL_BENCH_PROFILE) return fn();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await fn();
+  const { profile } = await cdp.send('Profiler.stop');
+  const byFunction = new Map();
+  const dt = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const hits = new Map();
+  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + (hits.get(node.id) ?? 0) * dt);
+  }
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  for (const [key, ms] of top) log(`  profile: ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+  return result;
+}
+
+/**
+ * With TERMINAL_BENCH_PROFILE=1 the second round of each side is traced and the page main thread's
+ * time is summed per kind of work (script, style, layout, paint…), printed to stderr.
+ */
+async function withTrace(browser, page, label, fn) {
+  if (!process.env.TERMINAL_BENCH_PROFILE) return fn();
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'v8', 'disabled-by-default-devtools.timeline'],
+  });
+  const result = await fn();
+  const { traceEvents } = JSON.parse((await browser.stopTracing()).toString('utf8'));
+  const mains = new Set(
+    traceEvents
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const kinds = [
+    'RunTask',
+    'FunctionCall',
+    'FireAnimationFrame',
+    'UpdateLayoutTree',
+    'Layout',
+    'PrePaint',
+    'Paint',
+    'Layerize',
+    'Commit',
+    'MajorGC',
+    'MinorGC',
+    'V8.GC_SCAVENGER',
+    'EventDispatch',
+  ];
+  const sums = {};
+  const perPid = new Map();
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !mains.has(`${e.pid}:${e.tid}`) || !kinds.includes(e.name)) continue;
+    const key = e.pid;
+    if (!perPid.has(key)) perPid.set(key, {});
+    const m = perPid.get(key);
+    m[e.name] = (m[e.name] ?? 0) + e.dur / 1000;
+  }
+  // The busiest renderer is the page's.
+  const busiest = [...perPid.values()].sort((a, b) => (b.RunTask ?? 0) - (a.RunTask ?? 0))[0] ?? sums;
+  log(
+    `  trace ${label}: ${Object.entries(busiest)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+      .join(', ')}`,
+  );
+  return result;
+}
+
 const nonce = () => String(100_000_000 + Math.floor(Math.random() * 900_000_000));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, p) => {
@@ -189,6 +296,7 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const round2 = (x) => Math.round(x * 100) / 100;
+const pct = (x) => `${Math.round(x * 100)}%`;
 
 const ACTIVE_ROWS = '.terminal-pane:not([hidden]) .xterm-rows';
 
@@ -220,8 +328,16 @@ async function waitUntil(check, ms, what) {
   }
 }
 
-/** No terminal frames either way for 500 ms: what was typed has been echoed and acknowledged. */
-const quiet = (tap) => waitUntil(() => performance.now() - tap.lastFrame > 500, 30_000, 'a quiet terminal');
+/**
+ * A terminal frame came after `since` (the output of what was just typed), then none either way for
+ * 500 ms: it has all been drawn and acknowledged.
+ */
+const quiet = (tap, since = 0) =>
+  waitUntil(
+    () => tap.lastFrame > since && performance.now() - tap.lastFrame > 500,
+    30_000,
+    'a quiet terminal',
+  );
 
 async function typeCommand(page, command, echoedPart) {
   await page.locator('.terminal-pane:not([hidden]) .xterm-helper-textarea').focus();
@@ -256,8 +372,9 @@ async function appDomRound(page, tap, lastPayloadLine) {
 /** One app round with WebGL: Enter -> the ack of the batch holding the marker (xterm wrote it). */
 async function appWebglRound(page, tap) {
   const n = nonce();
+  const typedAt = performance.now();
   await typeCommand(page, `cat ${REMOTE_PAYLOAD}; printf 'DONE-%s\\n' ${n}`, null);
-  await quiet(tap);
+  await quiet(tap, typedAt);
   tap.received = 0;
   tap.acked = 0;
   tap.markerAt = null;
@@ -381,7 +498,7 @@ async function openTerminal(page, target, ready) {
 
 async function main() {
   log('starting serve and a local run (ssh mode)…');
-  const url = await startServe();
+  const { url, pid: servePid } = await startServe();
   const run = await startRun();
   log(`run ${run.id} on ${run.ssh.host}:${run.ssh.port}`);
   // Vast's tmux auto-attach redraws the screen instead of passing every byte on: measured apart.
@@ -431,24 +548,48 @@ async function main() {
   // ---- throughput, DOM renderer on both sides, alternating ----
   const baseDom = await openBaseline(browser, baseUrl, { cols, rows, renderer: 'dom' });
   if (baseDom.chars !== screenPayload.length) throw new Error('the baseline page loaded a different payload');
+  const appCdp = await cdpFor(app);
+  const baseCdp = await cdpFor(baseDom.page);
   const ours = [];
   const theirs = [];
+  const shares = { appPageBusy: [], appMainCpu: [], baselinePageBusy: [] };
   for (let i = 0; i < DOM_ROUNDS; i++) {
     await app.bringToFront();
-    const a = await appDomRound(app, tap, lastPayloadLine);
-    const b = await baselineDomRound(baseDom.page);
-    ours.push(totalMB / a);
-    theirs.push(totalMB / b);
+    const a = await profiled(
+      () =>
+        i === 0
+          ? withPageProfile(appCdp, () => appDomRound(app, tap, lastPayloadLine))
+          : i === 1
+            ? withTrace(browser, app, 'app', () => appDomRound(app, tap, lastPayloadLine))
+            : appDomRound(app, tap, lastPayloadLine),
+      appCdp,
+      servePid,
+    );
+    const b = await profiled(
+      () =>
+        i === 1
+          ? withTrace(browser, baseDom.page, 'xterm alone', () => baselineDomRound(baseDom.page))
+          : baselineDomRound(baseDom.page),
+      baseCdp,
+      null,
+    );
+    ours.push(totalMB / a.seconds);
+    theirs.push(totalMB / b.seconds);
+    shares.appPageBusy.push(a.pageBusy);
+    shares.appMainCpu.push(a.mainCpu);
+    shares.baselinePageBusy.push(b.pageBusy);
     log(
-      `dom round ${i + 1}: app ${(totalMB / a).toFixed(1)} MB/s (${a.toFixed(2)} s), xterm alone ${(totalMB / b).toFixed(1)} MB/s (${b.toFixed(2)} s)`,
+      `dom round ${i + 1}: app ${ours.at(-1).toFixed(1)} MB/s (${a.seconds.toFixed(2)} s; page busy ${pct(a.pageBusy)}, main on CPU ${pct(a.mainCpu)}), ` +
+        `xterm alone ${theirs.at(-1).toFixed(1)} MB/s (${b.seconds.toFixed(2)} s; page busy ${pct(b.pageBusy)})`,
     );
   }
   await baseDom.page.close();
 
   // ---- echo latency, DOM renderer, no tmux ----
   await app.bringToFront();
+  const clearedAt = performance.now();
   await typeCommand(app, 'clear\n', null);
-  await quiet(tap);
+  await quiet(tap, clearedAt);
   const echo = await echoLatencies(app, KEYS);
   const echoMedian = median(echo);
   const echoP95 = percentile(echo, 95);
@@ -512,12 +653,15 @@ async function main() {
     log(`webgl not measured: ${webgl.error}`);
   }
 
+  // Rounds alternate, so each app round has a baseline round next to it under the same machine load:
+  // the value is the median of those paired ratios.
+  const pairedRatio = median(ours.map((o, i) => o / theirs[i]));
   const oursMBps = median(ours);
   const baselineMBps = median(theirs);
   console.log(
     JSON.stringify({
       name: 'terminal-vs-xterm',
-      value: round2(oursMBps / baselineMBps),
+      value: round2(pairedRatio),
       baseline: round2(baselineMBps),
       unit: 'ratio',
       goal: 0.7,
@@ -527,8 +671,13 @@ async function main() {
         baselineMBps: round2(baselineMBps),
         payloadMB: round2(totalMB),
         terminal: `${cols}x${rows}`,
-        renderer: 'dom (both sides); end = marker line in .xterm-rows; median of alternating rounds',
+        renderer: 'dom (both sides); end = marker line in .xterm-rows',
+        method: 'value = median of per-round ours/baseline over alternating rounds; MB/s figures are medians',
+        ratioOfMedians: round2(oursMBps / baselineMBps),
         roundsMBps: { ours: ours.map(round2), baseline: theirs.map(round2) },
+        // Where the time went, per round: the share of the wall time each page's main thread was
+        // busy, and the share main (the serve process) was on a CPU.
+        busyShares: Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, v.map(round2)])),
         webgl: { ...webgl, note: 'SwiftShader (no GPU); end = write callback of the last byte' },
       },
     }),
