@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../test/chromium.mjs';
 
 const LINES = 1_000_000;
 const root = join(import.meta.dirname, '..');
@@ -45,18 +46,7 @@ async function appRate() {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const url = await new Promise((resolve) => createInterface({ input: serve.stdout }).once('line', resolve));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);

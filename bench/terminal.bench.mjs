@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../test/chromium.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'out', 'main', 'cli.js');
@@ -517,18 +518,7 @@ async function main() {
   log(`payload: ${lines.length} lines, ${totalMB.toFixed(1)} MB on screen`);
   const baseUrl = await startStaticServer(payloadFile);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   cleanups.push(() => withDeadline(browser.close(), 15_000, 'closing Chromium'));
 
   const app = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../chromium.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VastSandbox } from '../../src/main/services/vast';
 import { REPO_ROOT, startServe, type ServeHandle } from '../integration/helpers/cli';
@@ -154,10 +155,7 @@ describe('secrets stay in main', () => {
     expect(pushed.state, JSON.stringify(pushed)).toBe('succeeded');
 
     // The renderer: the app's own page, through the same shell, on every view.
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions());
     let dom = '';
     let storage = '';
     const pageFrames: string[] = [];
