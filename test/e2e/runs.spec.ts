@@ -99,5 +99,27 @@ test.describe('local runs in the browser shell', () => {
     await page.keyboard.type('echo "label=$VAST_CONTAINERLABEL sum=$((6*7))"\n');
     await expect(rows).toContainText(/label=C\.\d+ sum=42/);
     await page.screenshot({ path: 'test-results/screens/terminal.png' });
+
+    // Vast's tmux auto-attach, switched off from the terminal's toolbar: ~/.no_auto_tmux appears.
+    const tmux = page.getByRole('checkbox', { name: 'tmux on login' });
+    await expect(tmux).toBeChecked();
+    // The box shows what the target says after the switch, so its state changes once main answers.
+    await tmux.click();
+    await expect(tmux).not.toBeChecked();
+    execFileSync('docker', ['exec', containerId, 'test', '-f', '/root/.no_auto_tmux']);
+
+    // A tunnel to the web app's internal port, opened from the Tunnels view, and a fetch through it.
+    await page.getByRole('button', { name: /^Tunnels/ }).click();
+    await page.getByLabel('Tunnel target').fill(containerId.slice(0, 12));
+    await page.getByLabel('Remote port').fill('18000');
+    await page.getByRole('button', { name: 'Open tunnel' }).click();
+    const row = page.getByTestId('tunnel-18000');
+    await expect(row).toContainText('up');
+    const local = Number((await row.locator('td').first().textContent())?.match(/127\.0\.0\.1:(\d+)/)?.[1]);
+    expect(local).toBeGreaterThan(0);
+    const response = await fetch(`http://127.0.0.1:${local}/`);
+    expect(response.status).toBe(200);
+    await expect(row).toContainText(/[1-9]\d* total/);
+    await page.screenshot({ path: 'test-results/screens/tunnels.png' });
   });
 });

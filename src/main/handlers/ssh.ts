@@ -82,18 +82,20 @@ export function createSshHandlers(deps: SshHandlerDeps): SshHandlers {
       return done;
     },
 
-    // Vast's images attach every login to tmux unless ~/.no_auto_tmux exists. exec starts in the
-    // login user's home, so the relative name is that user's file.
+    // Vast's images attach every login to tmux unless ~/.no_auto_tmux exists. The path goes through
+    // $HOME, not the working directory: Vast-style images `cd $WORKSPACE` in .bashrc, which bash
+    // also reads for commands run by sshd. The shell lines are constants; no data is spliced in.
     'ssh:autoTmux': async ({ target }) => {
-      const result = await ssh.exec(await resolve(target), ['test', '-e', '.no_auto_tmux']);
+      const result = await ssh.exec(await resolve(target), ['sh', '-c', 'test -e "$HOME/.no_auto_tmux"']);
       return { enabled: result.exitCode !== 0 };
     },
     'ssh:setAutoTmux': async ({ target, enabled }) => {
       const resolved = await resolve(target);
-      const result = await ssh.exec(
-        resolved,
-        enabled ? ['rm', '-f', '.no_auto_tmux'] : ['touch', '.no_auto_tmux'],
-      );
+      const result = await ssh.exec(resolved, [
+        'sh',
+        '-c',
+        enabled ? 'rm -f "$HOME/.no_auto_tmux"' : 'touch "$HOME/.no_auto_tmux"',
+      ]);
       if (result.exitCode !== 0) {
         throw new AppError(
           'SSH_CONNECT',

@@ -16,6 +16,7 @@ function storedRenderer(): RendererChoice {
 export interface TerminalPaneProps {
   terminalId: string;
   active: boolean;
+  target?: { host: string; port: number; user: string };
 }
 
 /**
@@ -23,7 +24,8 @@ export interface TerminalPaneProps {
  * then renders live output and acknowledges each batch once xterm has drawn it: main pauses the
  * shell while too much is unacknowledged, so a flood never freezes this view or grows memory.
  */
-export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
+export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) {
+  const tmux = useAutoTmux(target);
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
@@ -195,6 +197,20 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
             <option value="dom">DOM</option>
           </select>
         </label>
+        {tmux.enabled !== null ? (
+          <label
+            className="muted small"
+            title="Vast attaches every SSH login to a tmux session; ~/.no_auto_tmux turns that off. Applies to new logins."
+          >
+            <input
+              type="checkbox"
+              checked={tmux.enabled}
+              disabled={tmux.busy}
+              onChange={(e) => void tmux.set(e.target.checked)}
+            />{' '}
+            tmux on login
+          </label>
+        ) : null}
         {searching ? (
           <input
             type="search"
@@ -223,4 +239,34 @@ export function TerminalPane({ terminalId, active }: TerminalPaneProps) {
       <div ref={hostRef} className="terminal-host" data-testid={`terminal-${terminalId}`} />
     </div>
   );
+}
+
+/** Vast's tmux auto-attach on the target: read once, switched with ~/.no_auto_tmux. */
+function useAutoTmux(target: TerminalPaneProps['target']) {
+  const [enabled, setEnabled] = useState<boolean | null>(null);
+  const [busy, setBusy] = useState(false);
+  const key = target ? `${target.user}@${target.host}:${target.port}` : null;
+  useEffect(() => {
+    if (!target) return;
+    let stale = false;
+    api['ssh:autoTmux']({ target }).then(
+      (r) => !stale && setEnabled(r.enabled),
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+    // The key names the target; the object itself changes identity on every list refresh.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  const set = async (next: boolean) => {
+    if (!target) return;
+    setBusy(true);
+    try {
+      setEnabled((await api['ssh:setAutoTmux']({ target, enabled: next })).enabled);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { enabled, busy, set };
 }

@@ -82,7 +82,7 @@ export function TerminalsView() {
             ))}
           </div>
           {terminals.map((t) => (
-            <TerminalPane key={t.id} terminalId={t.id} active={t.id === activeId} />
+            <TerminalPane key={t.id} terminalId={t.id} target={t.target} active={t.id === activeId} />
           ))}
         </>
       )}

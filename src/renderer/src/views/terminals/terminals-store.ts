@@ -5,6 +5,8 @@ export interface TerminalTab {
   id: string;
   label: string;
   exited: boolean;
+  /** Where the shell runs, for per-target switches (Vast's tmux auto-attach). */
+  target: { host: string; port: number; user: string };
 }
 
 interface TerminalsState {
@@ -28,15 +30,17 @@ export const useTerminalsStore = create<TerminalsState>((set, get) => ({
       id: t.id,
       label: labels.get(t.id) ?? `${t.target.user}@${t.target.host}:${t.target.port}`,
       exited: t.exited !== null,
+      target: t.target,
     }));
     set({ terminals, activeId: get().activeId ?? terminals[0]?.id ?? null });
   },
   async open(target, label) {
     const info = await api['terminal:open']({ target, rows: 24, cols: 80 });
-    const tab = {
+    const tab: TerminalTab = {
       id: info.id,
       label: label ?? `${info.target.user}@${info.target.host}:${info.target.port}`,
       exited: false,
+      target: info.target,
     };
     set({ terminals: [...get().terminals.filter((t) => t.id !== info.id), tab], activeId: info.id });
     return info.id;
