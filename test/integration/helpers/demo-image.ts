@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import ssh2 from 'ssh2';
 import { buildImageFromFolder, LocalRunService } from '../../../src/main/services/launch';
+import { generateEd25519KeyPair } from '../../../src/main/services/ssh';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const DEMO_TEMPLATE_DIR = join(REPO_ROOT, 'resources', 'demo-template');
@@ -25,7 +25,7 @@ export interface TestKey {
 
 export async function makeTestKey(): Promise<TestKey> {
   const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-key-'));
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'tstudio-it' });
+  const pair = generateEd25519KeyPair('tstudio-it');
   const identityFile = join(dir, 'id_ed25519');
   await writeFile(identityFile, pair.private, { mode: 0o600 });
   await chmod(identityFile, 0o600);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 // Default import: ssh2 is CommonJS and Node's ESM loader cannot see `utils` as a named export.
 import ssh2 from 'ssh2';
 import { AppError } from '../../../shared/errors';
+import { generateEd25519KeyPair } from './ed25519-keygen';
 
 export interface AppKey {
   /** The OpenSSH private key file (mode 0600), usable with `ssh -i`. */
@@ -50,7 +51,7 @@ export class AppKeyStore {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       const existing = await readExisting(privateKeyPath, publicKeyPath);
       if (existing) return existing;
-      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: this.comment });
+      const pair = generateEd25519KeyPair(this.comment);
       // Write to temporary names and rename, so a crash never leaves half a key behind.
       await writeFile(`${privateKeyPath}.tmp`, pair.private, { mode: 0o600 });
       await writeFile(`${publicKeyPath}.tmp`, `${pair.public}\n`, { mode: 0o644 });

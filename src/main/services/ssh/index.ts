@@ -1,6 +1,7 @@
 export { SshService } from './ssh-service';
 export type { SshServiceOptions } from './ssh-service';
 export { AppKeyStore } from './app-key';
+export { generateEd25519KeyPair } from './ed25519-keygen';
 export type { AppKey } from './app-key';
 export { KnownHosts, hostKeyMismatchError, hostKeyUnknownError } from './known-hosts';
 export type { HostKeyPolicy, KnownHostEntry, UnknownHostKey } from './known-hosts';

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // Default import: ssh2 is CommonJS and Node's ESM loader cannot see `utils` as a named export.
 import ssh2 from 'ssh2';
 import { AppKeyStore } from './app-key';
+import { generateEd25519KeyPair } from './ed25519-keygen';
 import { keyTypeOf, sha256Fingerprint } from './fingerprint';
 import { KnownHosts, hostKeyMismatchError } from './known-hosts';
 
@@ -17,7 +18,7 @@ afterEach(async () => {
 });
 
 function hostKeyBlob(): Buffer {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const pair = generateEd25519KeyPair('test');
   const parsed = ssh2.utils.parseKey(pair.public);
   if (parsed instanceof Error) throw parsed;
   return parsed.getPublicSSH();
