@@ -1,3 +1,4 @@
+import { pause } from '../../shared/pause';
 import type { z } from 'zod';
 import type Docker from 'dockerode';
 import type { runsCalls, runsEvents } from '../../shared/contract/runs';
@@ -171,19 +172,4 @@ export function createRunsHandlers(deps: RunsHandlerDeps): RunsHandlers {
       return { opId };
     },
   };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

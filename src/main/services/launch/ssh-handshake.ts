@@ -1,3 +1,4 @@
+import { pause } from '../../../shared/pause';
 import { Client } from 'ssh2';
 
 export interface HandshakeOptions {
@@ -30,7 +31,7 @@ export async function waitForSshLogin(
     const result = await tryLogin(opts, Math.min(remaining, 5000));
     if (result === true) return { attempts, lastError: null, ok: true };
     lastError = result;
-    await sleep(opts.retryDelayMs ?? 75, opts.signal);
+    await pause(opts.retryDelayMs ?? 75, opts.signal);
   }
   return { attempts, lastError, ok: false };
 }
@@ -58,20 +59,5 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
       // A local run's host keys are made fresh in each container, on 127.0.0.1: nothing to pin.
       hostVerifier: () => true,
     });
-  });
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
