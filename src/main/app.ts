@@ -29,6 +29,8 @@ import { APP_VERSION } from './version';
 import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
 import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
+import { createTerminalHandlers, forwardTerminalEvents } from './handlers/terminals';
+import { createTunnelHandlers, forwardTunnelEvents } from './handlers/tunnels';
 import { createTemplatesHandlers } from './handlers/templates';
 import { createVastHandlers } from './handlers/vast';
 import { createAccountHandlers } from './handlers/account';
@@ -91,7 +93,11 @@ export function createApp(config: AppConfig): App {
   if (config.shell !== 'cli') engine.start();
 
   const ssh = new SshService({ dataDir, env });
-  const stopSshEvents = forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload));
+  const stopSshEvents = [
+    forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload)),
+    forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload)),
+    forwardTunnelEvents(ssh, (name, payload) => bus.emit(name, payload)),
+  ];
   const runs = new LocalRunService(docker, { dataDir, appKey: () => ssh.keys.get() });
 
   const resourcesDir = config.resourcesDir ?? findResourcesDir();
@@ -147,14 +153,17 @@ export function createApp(config: AppConfig): App {
   if (config.shell !== 'cli') monitor.start();
 
   const shell = config.shell === 'electron' ? 'electron' : 'browser';
+  const sshDeps = {
+    ssh,
+    resolveTarget: createTargetResolver({ runs, vast: () => vastAccount.connection() }),
+  };
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
-    ...createSshHandlers({
-      ssh,
-      resolveTarget: createTargetResolver({ runs, vast: () => vastAccount.connection() }),
-    }),
+    ...createSshHandlers(sshDeps),
+    ...createTerminalHandlers(sshDeps),
+    ...createTunnelHandlers(sshDeps),
     ...createRunsHandlers({
       runs,
       docker,
@@ -183,7 +192,7 @@ export function createApp(config: AppConfig): App {
       engine.stop();
       monitor.stop();
       stopMonitorFeed();
-      stopSshEvents();
+      for (const stop of stopSshEvents) stop();
       templates.dispose();
       await vastAccount.dispose();
       await ssh.dispose();

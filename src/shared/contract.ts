@@ -9,6 +9,8 @@ import { appCalls } from './contract/app';
 import { engineCalls, engineEvents } from './contract/engine';
 import { operationCalls, operationEvents } from './contract/operations';
 import { sshCalls, sshEvents } from './contract/ssh';
+import { terminalCalls, terminalEvents } from './contract/terminals';
+import { tunnelCalls, tunnelEvents } from './contract/tunnels';
 import { templateCalls, templateEvents } from './contract/templates';
 import { vastCalls } from './contract/vast';
 import { accountCalls } from './contract/account';
@@ -22,6 +24,8 @@ export const calls = {
   ...engineCalls,
   ...operationCalls,
   ...sshCalls,
+  ...terminalCalls,
+  ...tunnelCalls,
   ...templateCalls,
   ...vastCalls,
   ...accountCalls,
@@ -35,6 +39,8 @@ export const events = {
   ...engineEvents,
   ...operationEvents,
   ...sshEvents,
+  ...terminalEvents,
+  ...tunnelEvents,
   ...templateEvents,
   ...buildEvents,
   ...runsEvents,

@@ -2,19 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshCalls, sshEvents } from '../../src/shared/contract/ssh';
+import { terminalCalls, terminalEvents } from '../../src/shared/contract/terminals';
 import {
-  createSshHandlers,
-  forwardSshEvents,
-  type SshEventEmitter,
-  type SshHandlers,
-} from '../../src/main/handlers/ssh';
+  createTerminalHandlers,
+  forwardTerminalEvents,
+  type TerminalEventEmitter,
+  type TerminalHandlers,
+} from '../../src/main/handlers/terminals';
 import { DEFAULT_SHELL_OPTIONS, SshService } from '../../src/main/services/ssh';
 import { startSshdContainer, waitUntil, type SshdContainer } from './helpers/sshd-container';
 
 let dataDir: string;
 let ssh: SshService;
-let handlers: SshHandlers;
+let handlers: TerminalHandlers;
 let sshd: SshdContainer;
 let stopForwarding: () => void;
 const listeners = new Set<(name: string, payload: unknown) => void>();
@@ -22,11 +22,11 @@ const listeners = new Set<(name: string, payload: unknown) => void>();
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tstudio-ssh-flood-'));
   ssh = new SshService({ dataDir, env: {} });
-  handlers = createSshHandlers({ ssh });
-  const emit: SshEventEmitter = (name, payload) => {
+  handlers = createTerminalHandlers({ ssh });
+  const emit: TerminalEventEmitter = (name, payload) => {
     for (const l of listeners) l(name, payload);
   };
-  stopForwarding = forwardSshEvents(ssh, emit);
+  stopForwarding = forwardTerminalEvents(ssh, emit);
   const key = await ssh.keys.get();
   sshd = await startSshdContainer({ authorizedKeys: [key.publicKey], readinessKey: key.privateKey });
 });
@@ -38,14 +38,14 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function invoke<K extends keyof SshHandlers>(
+async function invoke<K extends keyof TerminalHandlers>(
   name: K,
   input: unknown,
-): Promise<Awaited<ReturnType<SshHandlers[K]>>> {
-  const args = sshCalls[name].input.parse(input);
-  return sshCalls[name].output.parse(
+): Promise<Awaited<ReturnType<TerminalHandlers[K]>>> {
+  const args = terminalCalls[name].input.parse(input);
+  return terminalCalls[name].output.parse(
     await (handlers[name] as (a: unknown) => Promise<unknown>)(args),
-  ) as Awaited<ReturnType<SshHandlers[K]>>;
+  ) as Awaited<ReturnType<TerminalHandlers[K]>>;
 }
 
 describe('a 50 MB flood of terminal output with a slow view', () => {
@@ -65,7 +65,7 @@ describe('a 50 MB flood of terminal output with a slow view', () => {
     let checkedEvents = 0;
     listeners.add((name, payload) => {
       if (name !== 'terminal:output') return;
-      if (checkedEvents++ < 20) sshEvents['terminal:output'].payload.parse(payload);
+      if (checkedEvents++ < 20) terminalEvents['terminal:output'].payload.parse(payload);
       const output = payload as { id: string; data: string; bytes: number };
       if (output.id !== id) return;
       received += output.bytes;

@@ -2,9 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshCalls } from '../../src/shared/contract/ssh';
+import { sshCalls as connectionCalls } from '../../src/shared/contract/ssh';
+import { tunnelCalls } from '../../src/shared/contract/tunnels';
 import { AppError } from '../../src/shared/errors';
-import { createSshHandlers, type SshHandlers } from '../../src/main/handlers/ssh';
+import { createSshHandlers } from '../../src/main/handlers/ssh';
+import { createTunnelHandlers } from '../../src/main/handlers/tunnels';
+
+const sshCalls = { ...connectionCalls, ...tunnelCalls };
+type SshHandlers = ReturnType<typeof createSshHandlers> & ReturnType<typeof createTunnelHandlers>;
 import { SshService, type SshTarget } from '../../src/main/services/ssh';
 import { startSshdContainer, waitUntil, type SshdContainer } from './helpers/sshd-container';
 
@@ -42,7 +47,7 @@ beforeAll(async () => {
     env: {},
     connection: { backoff: { initialMs: 200, maxMs: 2_000, factor: 2 } },
   });
-  handlers = createSshHandlers({ ssh });
+  handlers = { ...createSshHandlers({ ssh }), ...createTunnelHandlers({ ssh }) };
   // A second app (own data folder, own key) that never trusts a new host by itself.
   strict = new SshService({ dataDir: join(dataDir, 'strict'), env: {}, hostKeyPolicy: () => 'strict' });
   const key = await ssh.keys.get();

@@ -1,19 +1,12 @@
 import type { z } from 'zod';
 import { sshCalls, sshEvents } from '../../shared/contract/ssh';
 import { AppError } from '../../shared/errors';
-import {
-  parseTargetAddress,
-  type ManagedTunnel,
-  type ShellExit,
-  type ShellOutput,
-  type SshService,
-  type SshTarget,
-} from '../services/ssh';
+import { parseTargetAddress, type SshService, type SshTarget } from '../services/ssh';
 
 type SshCalls = typeof sshCalls;
 type SshEvents = typeof sshEvents;
 
-/** The handlers of the SSH, terminal and tunnel calls (same shape as DomainHandlers once wired). */
+/** The handlers of the SSH connection and host-key calls (same shape as DomainHandlers once wired). */
 export type SshHandlers = {
   [K in keyof SshCalls]: (args: z.output<SshCalls[K]['input']>) => Promise<z.output<SshCalls[K]['output']>>;
 };
@@ -104,43 +97,6 @@ export function createSshHandlers(deps: SshHandlerDeps): SshHandlers {
       }
       return { enabled };
     },
-
-    'terminal:open': async ({ target, rows, cols, term }) =>
-      ssh.terminals.open(await resolve(target), { rows, cols, term }),
-    'terminal:write': async ({ id, data }) => {
-      ssh.terminals.get(id).write(data);
-      return done;
-    },
-    'terminal:resize': async ({ id, rows, cols }) => {
-      ssh.terminals.get(id).resize(rows, cols);
-      return done;
-    },
-    'terminal:ack': async ({ id, bytes }) => {
-      ssh.terminals.get(id).ack(bytes);
-      return done;
-    },
-    'terminal:replay': async ({ id }) => ssh.terminals.get(id).replay(),
-    'terminal:detach': async ({ id }) => {
-      ssh.terminals.get(id).detach();
-      return done;
-    },
-    'terminal:close': async ({ id }) => {
-      ssh.terminals.close(id);
-      return done;
-    },
-    'terminals:list': async () => ssh.terminals.list(),
-
-    'tunnels:list': async () => ssh.tunnels.list(),
-    'tunnels:open': async ({ target, remotePort, remoteHost, localPort, wait }) => {
-      const resolved = await resolve(target);
-      const tunnel = ssh.tunnels.open(resolved, { remotePort, remoteHost, localPort });
-      if (wait) await tunnel.whenUp();
-      return { ...tunnel.snapshot(), target: resolved };
-    },
-    'tunnels:close': async ({ id }) => {
-      await ssh.tunnels.close(id);
-      return done;
-    },
   };
 }
 
@@ -151,18 +107,9 @@ export function createSshHandlers(deps: SshHandlerDeps): SshHandlers {
 export function forwardSshEvents(ssh: SshService, emit: SshEventEmitter): () => void {
   const onConnection = (info: z.output<SshEvents['ssh:stateChanged']['payload']>): void =>
     emit('ssh:stateChanged', info);
-  const onOutput = (id: string, output: ShellOutput): void => emit('terminal:output', { id, ...output });
-  const onExit = (id: string, exit: ShellExit): void => emit('terminal:exited', { id, ...exit });
-  const onTunnel = (tunnel: ManagedTunnel): void => emit('tunnel:stateChanged', tunnel);
   ssh.pool.on('state', onConnection);
-  ssh.terminals.on('output', onOutput);
-  ssh.terminals.on('exit', onExit);
-  ssh.tunnels.on('state', onTunnel);
   return () => {
     ssh.pool.off('state', onConnection);
-    ssh.terminals.off('output', onOutput);
-    ssh.terminals.off('exit', onExit);
-    ssh.tunnels.off('state', onTunnel);
   };
 }
 

@@ -29,7 +29,7 @@ export const SshTargetRef = z.union([SshTarget, z.string().min(1).max(300)]);
 
 export const SshConnectionState = z.enum(['idle', 'connecting', 'up', 'retrying', 'failed']);
 
-const ErrorSummary = z.object({ code: z.string(), message: z.string() });
+export const ErrorSummary = z.object({ code: z.string(), message: z.string() });
 
 /** One shared SSH connection (one per host, port and user). */
 export const SshConnectionInfo = z.object({
@@ -57,53 +57,7 @@ export const KnownHost = z.object({
   addedAt: z.number(),
 });
 
-export const TerminalExit = z.object({
-  /** Null when the program died of a signal or the connection was lost. */
-  exitCode: z.number().int().nullable(),
-  signal: z.string().nullable(),
-  reason: z.enum(['exited', 'closed', 'connection-lost']),
-});
-
-export const TerminalInfo = z.object({
-  /** The terminal's id: every other terminal call and event names it. */
-  id: z.string(),
-  target: SshTarget,
-  rows: z.number().int(),
-  cols: z.number().int(),
-  openedAt: z.number(),
-  /** Set once the shell has ended; the scrollback can still be replayed. */
-  exited: TerminalExit.nullable(),
-});
-
-export const TerminalId = z.object({ id: z.string().min(1).max(100) }).strict();
-
-const Rows = z.number().int().min(1).max(1000);
-const Cols = z.number().int().min(1).max(2000);
-
-export const TunnelState = z.enum(['idle', 'connecting', 'up', 'retrying', 'failed']);
-
-export const TunnelInfo = z.object({
-  id: z.string(),
-  target: SshTarget,
-  state: TunnelState,
-  remoteHost: z.string(),
-  remotePort: z.number().int(),
-  /** The local port asked for (0 = any free port). */
-  requestedLocalPort: z.number().int(),
-  /** The bound port on 127.0.0.1, kept across reconnects; null before the first bind. */
-  localPort: z.number().int().nullable(),
-  /** Connections open right now. */
-  activeConnections: z.number().int().nonnegative(),
-  /** Connections accepted since the tunnel was opened. */
-  totalConnections: z.number().int().nonnegative(),
-  /** Bytes from local clients to the remote port. */
-  bytesOut: z.number().nonnegative(),
-  /** Bytes from the remote port to local clients. */
-  bytesIn: z.number().nonnegative(),
-  error: ErrorSummary.nullable(),
-});
-
-const Port = z.number().int().min(1).max(65535);
+export const Port = z.number().int().min(1).max(65535);
 
 export const sshCalls = {
   'ssh:connect': call(
@@ -174,102 +128,11 @@ export const sshCalls = {
     z.object({ enabled: z.boolean() }),
     "Switch Vast's tmux auto-attach for new logins on the target (creates or removes ~/.no_auto_tmux).",
   ),
-
-  'terminal:open': call(
-    z
-      .object({
-        target: SshTargetRef,
-        rows: Rows.default(24),
-        cols: Cols.default(80),
-        term: z.string().min(1).max(64).default('xterm-256color'),
-      })
-      .strict(),
-    TerminalInfo,
-    'Open a PTY shell. Output arrives as terminal:output events; acknowledge it with terminal:ack.',
-  ),
-  'terminal:write': call(
-    z.object({ id: z.string().min(1).max(100), data: z.string().max(1024 * 1024) }).strict(),
-    Done,
-    'Send keystrokes or pasted text.',
-  ),
-  'terminal:resize': call(
-    z.object({ id: z.string().min(1).max(100), rows: Rows, cols: Cols }).strict(),
-    Done,
-    'Tell the PTY its new size.',
-  ),
-  'terminal:ack': call(
-    z.object({ id: z.string().min(1).max(100), bytes: z.number().int().nonnegative() }).strict(),
-    Done,
-    'The view has rendered this many bytes of output (the `bytes` of terminal:output events); main resumes a paused stream.',
-  ),
-  'terminal:replay': call(
-    TerminalId,
-    z.object({
-      /** The kept scrollback (at most about 2 MB), oldest first. */
-      data: z.string(),
-      /** Stream offset at its end: later terminal:output events have a larger `offset`. */
-      endOffset: z.number().nonnegative(),
-      /** True when older output was dropped. */
-      truncated: z.boolean(),
-      exited: TerminalExit.nullable(),
-    }),
-    'A view (re)attaches: the scrollback kept in main, after which output events flow to it.',
-  ),
-  'terminal:detach': call(
-    TerminalId,
-    Done,
-    'The view went away: main keeps the shell running and its scrollback, and sends no output until terminal:replay.',
-  ),
-  'terminal:close': call(TerminalId, Done, 'End the shell and forget the terminal.'),
-  'terminals:list': call(NoInput, z.array(TerminalInfo), 'Open terminals (and recently ended ones).'),
-
-  'tunnels:list': call(NoInput, z.array(TunnelInfo), 'Every tunnel with its state and counters.'),
-  'tunnels:open': call(
-    z
-      .object({
-        target: SshTargetRef,
-        remotePort: Port,
-        /** As seen from the SSH server. */
-        remoteHost: z.string().min(1).max(255).default('127.0.0.1'),
-        /** 0 picks a free port, then kept for every reconnect. */
-        localPort: z.number().int().min(0).max(65535).default(0),
-        /** Wait until the tunnel is up (or failed) before answering. */
-        wait: z.boolean().default(true),
-      })
-      .strict(),
-    TunnelInfo,
-    'Forward 127.0.0.1:localPort to remoteHost:remotePort through the target. State changes arrive as tunnel:stateChanged.',
-  ),
-  'tunnels:close': call(
-    z.object({ id: z.string().min(1).max(100) }).strict(),
-    Done,
-    'Close a tunnel and its local listener.',
-  ),
 } as const;
 
 export const sshEvents = {
   'ssh:stateChanged': event(
     SshConnectionInfo,
     'A shared SSH connection changed state (connecting, up, retrying with the next attempt time, failed).',
-  ),
-  'terminal:output': event(
-    z.object({
-      id: z.string(),
-      /** Coalesced output (about 16 ms or 64 KB). */
-      data: z.string(),
-      /** UTF-8 bytes of data: acknowledge them with terminal:ack once rendered. */
-      bytes: z.number().int().nonnegative(),
-      /** Stream offset at the end of this batch. */
-      offset: z.number().nonnegative(),
-    }),
-    'A batch of terminal output.',
-  ),
-  'terminal:exited': event(
-    z.object({ id: z.string() }).extend(TerminalExit.shape),
-    'A terminal ended: its program exited, it was closed, or its connection was lost.',
-  ),
-  'tunnel:stateChanged': event(
-    TunnelInfo,
-    'A tunnel changed state or its counters moved (at most about 4 times a second).',
   ),
 } as const;

@@ -9,7 +9,7 @@ import type {
   TargetStatus,
 } from '../../../shared/contract/monitor';
 import type { OperationSummary } from '../../../shared/contract/operations';
-import type { TunnelInfo } from '../../../shared/contract/ssh';
+import type { TunnelInfo } from '../../../shared/contract/tunnels';
 import { AppError } from '../../../shared/errors';
 import {
   VastClient,

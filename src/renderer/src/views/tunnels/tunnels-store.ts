@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { z } from 'zod';
-import type { TunnelInfo } from '../../../../shared/contract/ssh';
+import type { TunnelInfo } from '../../../../shared/contract/tunnels';
 import { api, asAppError } from '../../api';
 
 export type TunnelData = z.output<typeof TunnelInfo>;
