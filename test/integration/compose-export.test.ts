@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { exportCompose } from '../../src/main/services/compose';
 import { DockerExecTransport } from '../../src/main/services/supervisor';
 import { DEMO_TEMPLATE_DIR, REPO_ROOT, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
+import { opensshArgs } from './helpers/openssh-args';
 
 interface Done {
   code: number;
@@ -40,24 +41,7 @@ describe('compose export: a run reproduced by docker-compose 1.29 without the ap
       async () => {
         const r = await run(
           'ssh',
-          [
-            '-i',
-            h.key.identityFile,
-            '-p',
-            String(port),
-            '-o',
-            'StrictHostKeyChecking=no',
-            '-o',
-            'UserKnownHostsFile=/dev/null',
-            '-o',
-            'BatchMode=yes',
-            '-o',
-            'ConnectTimeout=5',
-            '-o',
-            'LogLevel=ERROR',
-            'root@127.0.0.1',
-            command,
-          ],
+          [...opensshArgs(h.key.identityFile, port, ['-o', 'ConnectTimeout=5']), 'root@127.0.0.1', command],
           undefined,
           20_000,
         );

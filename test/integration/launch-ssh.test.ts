@@ -8,6 +8,7 @@ import {
 import type { RunReady } from '../../src/main/services/launch';
 import { runStatus } from '../../src/main/cli/commands/status';
 import { DEMO_TEMPLATE_DIR, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
+import { opensshArgs } from './helpers/openssh-args';
 
 /** The stock OpenSSH client, as a user would type it. */
 function openSsh(
@@ -17,19 +18,7 @@ function openSsh(
   extra: string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [
-    '-i',
-    h.key.identityFile,
-    '-p',
-    String(port),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ConnectTimeout=10',
-    ...extra,
+    ...opensshArgs(h.key.identityFile, port, ['-o', 'ConnectTimeout=10', ...extra]),
     'root@127.0.0.1',
     ...command,
   ];
@@ -48,22 +37,7 @@ function openSsh(
 /** An interactive login (`ssh -tt` with no command) that types `lines`, as a person at a terminal would. */
 function interactiveSsh(h: DemoHarness, port: number, lines: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', [
-      '-tt',
-      '-i',
-      h.key.identityFile,
-      '-p',
-      String(port),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'LogLevel=ERROR',
-      'root@127.0.0.1',
-    ]);
+    const child = spawn('ssh', ['-tt', ...opensshArgs(h.key.identityFile, port), 'root@127.0.0.1']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

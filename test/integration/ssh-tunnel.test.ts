@@ -8,6 +8,7 @@ import { parse } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshService, type ManagedTunnel, type SshTarget } from '../../src/main/services/ssh';
 import { startSshdContainer, waitUntil, type SshdContainer } from './helpers/sshd-container';
+import { THROWAWAY_HOST_OPTIONS } from './helpers/openssh-args';
 
 let dataDir: string;
 let ssh: SshService;
@@ -156,19 +157,13 @@ describe('SSH tunnels against a real sshd', () => {
     expect(argv[0]).toBe('ssh');
     expect(argv).toContain('-i');
     // The stock client must not prompt about the throwaway container's host key in a test.
-    const extra = [
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-    ];
-    const { stdout } = await promisify(execFile)('/usr/bin/ssh', [...extra, ...argv.slice(1)], {
-      timeout: 20_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      '/usr/bin/ssh',
+      [...THROWAWAY_HOST_OPTIONS, ...argv.slice(1)],
+      {
+        timeout: 20_000,
+      },
+    );
     expect(stdout).toBe('it works\n');
   });
 });
