@@ -20,6 +20,15 @@ let env: NodeJS.ProcessEnv;
 const serves: ServeHandle[] = [];
 
 type BuildRecord = { id: string; outcome: string; logBytes: number };
+type OperationRecord = { id: string; state: string; error: { message: string } | null; result?: unknown };
+type RunRecord = {
+  id: string;
+  state: string;
+  mode: string;
+  ports: Record<string, number>;
+  ssh: { host: string; port: number; user: string; identityFile: string } | null;
+};
+const runIds: string[] = [];
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'tstudio-fault-restart-'));
@@ -38,6 +47,7 @@ afterAll(async () => {
   for (const s of serves) if (s.child.exitCode === null && s.child.signalCode === null) await s.stop();
   await sandbox?.close();
   execFileSync('docker', ['rmi', '-f', TAG], { stdio: 'ignore' });
+  for (const id of runIds) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -123,4 +133,57 @@ describe('the app is killed and restarted', () => {
     expect(instances.map((i) => i.id)).toContain(ledger.instanceId);
     c2.close();
   });
+
+  it('finds a local run again, running, with the same ports, and logs into it with the same key', async () => {
+    const first = await startServe(env);
+    serves.push(first);
+    const c1 = await ShellClient.connect(first);
+    const { opId } = await c1.call<{ opId: string }>('runs:start', {
+      // The template, not the bare image: its onstart (entrypoint.sh) starts supervisord.
+      source: demo,
+      mode: 'ssh',
+      build: 'if-missing',
+      readyTimeoutSeconds: 120,
+    });
+    const ready = await waitFor(
+      'the run to be ready',
+      async () => {
+        const ops = await c1.call<OperationRecord[]>('operations:list', { kind: 'run' });
+        const op = ops.find((o) => o.id === opId);
+        if (op?.state === 'failed') throw new Error(`the run failed: ${op.error?.message}`);
+        return op?.state === 'succeeded' ? (op.result as { run: RunRecord }) : null;
+      },
+      150_000,
+    );
+    runIds.push(ready.run.id);
+    const before = ready.run;
+    expect(before.ssh).not.toBeNull();
+
+    first.child.kill('SIGKILL');
+    await waitFor(
+      'the first process to die',
+      () => first.child.exitCode !== null || first.child.signalCode !== null,
+    );
+    c1.close();
+
+    const second = await startServe(env);
+    serves.push(second);
+    const c2 = await ShellClient.connect(second);
+    const after = await c2.call<RunRecord>('runs:get', { id: before.id });
+    expect(after.state).toBe('running');
+    expect(after.mode).toBe('ssh');
+    expect(after.ports).toEqual(before.ports);
+    expect(after.ssh).toEqual(before.ssh);
+    // The app key survived in the data folder: a login through the restarted app still works.
+    // supervisord may still be starting when SSH is ready; the restarted app reaches it once it is.
+    await waitFor('supervisord through the restarted app', async () => {
+      const status = await c2.call<{ supervisord: string }>('runs:status', { id: before.id });
+      return status.supervisord === 'running';
+    });
+    const term = await c2.call<{ id: string }>('terminal:open', { target: before.id });
+    await c2.call('terminal:close', { id: term.id });
+    await c2.call('runs:remove', { id: before.id });
+    runIds.splice(runIds.indexOf(before.id), 1);
+    c2.close();
+  }, 240_000);
 });
