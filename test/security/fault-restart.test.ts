@@ -51,11 +51,26 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+async function startConnected(): Promise<{ serve: ServeHandle; client: ShellClient }> {
+  const serve = await startServe(env);
+  serves.push(serve);
+  return { serve, client: await ShellClient.connect(serve) };
+}
+
+/** SIGKILL (no exit handlers, nothing flushed), then a new `tstudio serve` on the same data folder. */
+async function killAndRestart(serve: ServeHandle, client: ShellClient): Promise<ShellClient> {
+  serve.child.kill('SIGKILL');
+  await waitFor(
+    'the first process to die',
+    () => serve.child.exitCode !== null || serve.child.signalCode !== null,
+  );
+  client.close();
+  return (await startConnected()).client;
+}
+
 describe('the app is killed and restarted', () => {
   it('brings back the build history with logs, the Vast key and the instance ledger', async () => {
-    const first = await startServe(env);
-    serves.push(first);
-    const c1 = await ShellClient.connect(first);
+    const { serve: first, client: c1 } = await startConnected();
     // No OS keychain here: storing the key needs the user's explicit consent to plain text.
     await c1.call('secrets:acceptPlaintext', { accept: true });
     await c1.call('vast:setKey', { apiKey: sandbox.apiKey });
@@ -101,16 +116,7 @@ describe('the app is killed and restarted', () => {
       60_000,
     );
 
-    first.child.kill('SIGKILL');
-    await waitFor(
-      'the first process to die',
-      () => first.child.exitCode !== null || first.child.signalCode !== null,
-    );
-    c1.close();
-
-    const second = await startServe(env);
-    serves.push(second);
-    const c2 = await ShellClient.connect(second);
+    const c2 = await killAndRestart(first, c1);
     const history = await c2.call<BuildRecord[]>('builds:history', {});
     const okAgain = history.find((r) => r.id === ok.operationId);
     const slowAgain = history.find((r) => r.id === slow.operationId);
@@ -135,9 +141,7 @@ describe('the app is killed and restarted', () => {
   });
 
   it('finds a local run again, running, with the same ports, and logs into it with the same key', async () => {
-    const first = await startServe(env);
-    serves.push(first);
-    const c1 = await ShellClient.connect(first);
+    const { serve: first, client: c1 } = await startConnected();
     const { opId } = await c1.call<{ opId: string }>('runs:start', {
       // The template, not the bare image: its onstart (entrypoint.sh) starts supervisord.
       source: demo,
@@ -159,16 +163,7 @@ describe('the app is killed and restarted', () => {
     const before = ready.run;
     expect(before.ssh).not.toBeNull();
 
-    first.child.kill('SIGKILL');
-    await waitFor(
-      'the first process to die',
-      () => first.child.exitCode !== null || first.child.signalCode !== null,
-    );
-    c1.close();
-
-    const second = await startServe(env);
-    serves.push(second);
-    const c2 = await ShellClient.connect(second);
+    const c2 = await killAndRestart(first, c1);
     const after = await c2.call<RunRecord>('runs:get', { id: before.id });
     expect(after.state).toBe('running');
     expect(after.mode).toBe('ssh');
