@@ -23,6 +23,8 @@ import type { EventPayload } from '../shared/contract';
 import { MonitorService } from './services/monitor';
 import { createMonitorHandlers } from './handlers/monitor';
 import { createComposeHandlers } from './handlers/compose';
+import { createInstanceInspectHandlers } from './handlers/instance-inspect';
+import { InstanceEndpoints } from './instance-endpoints';
 import { createEngineHandlers } from './handlers/engine';
 import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
@@ -175,6 +177,11 @@ export function createApp(config: AppConfig): App {
     ...createBuildHandlers({ builds, pushes }),
     ...createMonitorHandlers({ monitor }),
     ...createComposeHandlers({ runs }),
+    ...createInstanceInspectHandlers({
+      ssh,
+      endpoints: new InstanceEndpoints(() => vastAccount.connection()),
+      operations,
+    }),
     ...createAccountHandlers({ secrets, env, home, vastUrl: env.VAST_URL, onKeyChanged: () => undefined }),
   };
 

@@ -18,6 +18,7 @@ import { buildCalls, buildEvents } from './contract/builds';
 import { runsCalls, runsEvents } from './contract/runs';
 import { monitorCalls, monitorEvents } from './contract/monitor';
 import { composeCalls } from './contract/compose';
+import { instanceInspectCalls } from './contract/instance-inspect';
 
 export const calls = {
   ...appCalls,
@@ -33,6 +34,7 @@ export const calls = {
   ...runsCalls,
   ...monitorCalls,
   ...composeCalls,
+  ...instanceInspectCalls,
 } as const;
 
 export const events = {

@@ -170,7 +170,8 @@ const RunId = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9_.-]+$/, 'a run id');
-const ProgramName = z
+/** `name` or `group:name`, as supervisorctl spells it (never anything a shell would read). */
+export const ProgramName = z
   .string()
   .min(1)
   .max(200)

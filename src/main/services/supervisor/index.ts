@@ -18,3 +18,6 @@ export type { PortalApp } from './portal-apps';
 export { parseProcNetTcp } from './proc-net-tcp';
 export type { ListeningSocket } from './proc-net-tcp';
 export { assertProgramName, programLogPath } from './program-name';
+export { SshExecTransport, withEnvAndUser } from './ssh-exec-transport';
+export type { SshExecRunner } from './ssh-exec-transport';
+export { snapshotChangeKey } from './status-change';

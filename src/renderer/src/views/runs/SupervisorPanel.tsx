@@ -1,21 +1,67 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { z } from 'zod';
-import type { PortalApp, SupervisorSnapshot } from '../../../../shared/contract/runs';
+import type { PortalApp, ProgramAction, SupervisorSnapshot } from '../../../../shared/contract/runs';
 import { api, asAppError } from '../../api';
 import { useOperation } from '../../stores/operations-store';
 import { LogView } from '../../log/LogView';
 import type { RunData } from './runs-store';
 
 type Snapshot = z.output<typeof SupervisorSnapshot>;
-type App = z.output<typeof PortalApp>;
+type Action = z.output<typeof ProgramAction>;
+
+/** An app of /etc/portal.yaml and where the user can open it (null: its port is not published). */
+export interface ProgramsPortalApp extends z.output<typeof PortalApp> {
+  url: string | null;
+}
 
 /**
- * Supervisor programs of a run as supervisorctl reports them, refreshed live through a status
- * operation in main; skipped programs are shown as skipped, not failed.
+ * Where a programs view gets its data: a local run (docker exec) or a Vast instance (SSH). The view
+ * is the same for both, so what a user learns on a local run holds on the cloud.
  */
+export interface ProgramsSource {
+  /** Changes when the source does (the effects restart). */
+  key: string;
+  /** Starts a status watch operation (`status` events, and `unreachable` while it cannot reach). */
+  watch(): Promise<{ opId: string }>;
+  portalApps(): Promise<ProgramsPortalApp[]>;
+  control(program: string, action: Action): Promise<{ ok: boolean; output: string }>;
+  followLog(program: string, lines: number): Promise<{ opId: string }>;
+}
+
+/** The local run's calls (runs:*), its apps opened on the ports published on 127.0.0.1. */
+export function runProgramsSource(id: string, ports: Record<string, number>): ProgramsSource {
+  return {
+    key: `run:${id}`,
+    watch: () => api['runs:watchStatus']({ id: id, intervalMs: 1500 }),
+    portalApps: async () =>
+      (await api['runs:portalApps']({ id: id })).map((a) => {
+        const port = ports[`${a.externalPort}/tcp`];
+        return { ...a, url: port ? `http://127.0.0.1:${port}${a.openPath}` : null };
+      }),
+    control: (program, action) => api['runs:programControl']({ id: id, program, action }),
+    followLog: (program, lines) => api['runs:programLogFollow']({ id: id, program, lines }),
+  };
+}
+
+/** Supervisor programs of a local run: the programs view over docker exec. */
 export function SupervisorPanel({ run }: { run: RunData }) {
+  // The ports decide the apps' URLs; the run object itself is new on every refresh.
+  const portsKey = JSON.stringify(run.ports);
+  const source = useMemo(
+    () => runProgramsSource(run.id, JSON.parse(portsKey) as Record<string, number>),
+    [run.id, portsKey],
+  );
+  return <ProgramsPanel key={source.key} source={source} />;
+}
+
+/**
+ * Supervisor programs as supervisorctl reports them, refreshed live through a status operation in
+ * main; skipped programs are shown as skipped, not failed. Give it `key={source.key}`, so another
+ * target starts from a clean state.
+ */
+export function ProgramsPanel({ source }: { source: ProgramsSource }) {
   const [watchOp, setWatchOp] = useState<string | null>(null);
-  const [apps, setApps] = useState<App[]>([]);
+  const [apps, setApps] = useState<ProgramsPortalApp[]>([]);
   const [logOf, setLogOf] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -24,7 +70,7 @@ export function SupervisorPanel({ run }: { run: RunData }) {
   useEffect(() => {
     let opId: string | null = null;
     let cancelled = false;
-    api['runs:watchStatus']({ id: run.id, intervalMs: 1500 }).then(
+    source.watch().then(
       (r) => {
         opId = r.opId;
         if (cancelled) void api['operations:cancel']({ id: r.opId });
@@ -32,24 +78,29 @@ export function SupervisorPanel({ run }: { run: RunData }) {
       },
       (err) => setError(asAppError(err).message),
     );
-    api['runs:portalApps']({ id: run.id }).then(setApps, () => setApps([]));
+    source.portalApps().then(setApps, () => setApps([]));
     return () => {
       cancelled = true;
       if (opId) void api['operations:cancel']({ id: opId }).catch(() => undefined);
     };
-  }, [run.id]);
+  }, [source]);
 
-  // The newest status event; the operation's replay brings it back when the view returns.
+  // The newest status event; the operation's replay brings it back when the view returns. An
+  // `unreachable` event after it says the watch cannot reach the target right now (it keeps trying).
   let snapshot: Snapshot | null = null;
+  let unreachable: string | null = null;
   for (let i = (op?.events.length ?? 0) - 1; i >= 0 && !snapshot; i--) {
     const e = op!.events[i]!;
     if (e.type === 'status') snapshot = e.data as Snapshot;
+    else if (e.type === 'unreachable' && unreachable === null && !snapshot)
+      unreachable = (e.data as { message?: string }).message ?? 'unreachable';
   }
+  const watchFailed = op?.summary?.state === 'failed' ? (op.summary.error?.message ?? 'failed') : null;
 
-  const control = async (program: string, action: 'start' | 'stop' | 'restart') => {
+  const control = async (program: string, action: Action) => {
     setBusy(`${program}:${action}`);
     try {
-      const r = await api['runs:programControl']({ id: run.id, program, action });
+      const r = await source.control(program, action);
       if (!r.ok) setError(r.output.trim());
     } catch (err) {
       setError(asAppError(err).message);
@@ -58,7 +109,6 @@ export function SupervisorPanel({ run }: { run: RunData }) {
     }
   };
 
-  const hostPort = (port: number) => run.ports[`${port}/tcp`];
   return (
     <div className="supervisor">
       <div className="supervisor-head">
@@ -70,9 +120,14 @@ export function SupervisorPanel({ run }: { run: RunData }) {
           <span className="muted">supervisord is {snapshot.supervisord}</span>
         ) : null}
       </div>
-      {error ? (
+      {error || watchFailed ? (
         <p className="banner banner-error" role="alert">
-          {error}
+          {error ?? `The status watch stopped: ${watchFailed}`}
+        </p>
+      ) : null}
+      {unreachable ? (
+        <p className="banner" role="status" style={{ borderColor: 'var(--warn)' }}>
+          Cannot read the status right now ({unreachable}); trying again.
         </p>
       ) : null}
       <table className="grid-table programs" aria-label="Supervisor programs">
@@ -133,49 +188,57 @@ export function SupervisorPanel({ run }: { run: RunData }) {
           ))}
         </tbody>
       </table>
-      {!snapshot ? <p className="muted">Reading supervisorctl status…</p> : null}
+      {!snapshot && !error && !watchFailed ? <p className="muted">Reading supervisorctl status…</p> : null}
+      {snapshot && snapshot.programs.length === 0 && snapshot.supervisord === 'running' ? (
+        <p className="muted">supervisord runs no programs.</p>
+      ) : null}
+      {snapshot && snapshot.unparsed.length > 0 ? (
+        <pre className="muted small" aria-label="supervisorctl lines not understood">
+          {snapshot.unparsed.join('\n')}
+        </pre>
+      ) : null}
       {apps.length > 0 ? (
         <div className="portal-apps">
           <h3>Apps (from /etc/portal.yaml)</h3>
           <ul>
-            {apps.map((a) => {
-              const port = hostPort(a.externalPort);
-              return (
-                <li key={a.name}>
-                  <strong>{a.name}</strong>{' '}
-                  <span className="muted small">
-                    {a.externalPort} → {a.internalPort}
-                  </span>{' '}
-                  {port ? (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        window.open(`http://127.0.0.1:${port}${a.openPath}`, '_blank', 'noopener')
-                      }
-                    >
-                      Open 127.0.0.1:{port}
-                    </button>
-                  ) : (
-                    <span className="muted small">port {a.externalPort} is not published</span>
-                  )}
-                </li>
-              );
-            })}
+            {apps.map((a) => (
+              <li key={a.name}>
+                <strong>{a.name}</strong>{' '}
+                <span className="muted small">
+                  {a.externalPort} → {a.internalPort}
+                </span>{' '}
+                {a.url ? (
+                  <button type="button" onClick={() => window.open(a.url!, '_blank', 'noopener')}>
+                    Open {new URL(a.url).host}
+                  </button>
+                ) : (
+                  <span className="muted small">port {a.externalPort} is not published</span>
+                )}
+              </li>
+            ))}
           </ul>
         </div>
       ) : null}
-      {logOf ? <ProgramLog runId={run.id} program={logOf} onClose={() => setLogOf(null)} /> : null}
+      {logOf ? <ProgramLog source={source} program={logOf} onClose={() => setLogOf(null)} /> : null}
     </div>
   );
 }
 
-function ProgramLog({ runId, program, onClose }: { runId: string; program: string; onClose: () => void }) {
+function ProgramLog({
+  source,
+  program,
+  onClose,
+}: {
+  source: ProgramsSource;
+  program: string;
+  onClose: () => void;
+}) {
   const [opId, setOpId] = useState<string | null>(null);
   const op = useOperation(opId);
   useEffect(() => {
     let id: string | null = null;
     let cancelled = false;
-    void api['runs:programLogFollow']({ id: runId, program, lines: 500 }).then((r) => {
+    void source.followLog(program, 500).then((r) => {
       id = r.opId;
       if (cancelled) void api['operations:cancel']({ id: r.opId });
       else setOpId(r.opId);
@@ -184,7 +247,7 @@ function ProgramLog({ runId, program, onClose }: { runId: string; program: strin
       cancelled = true;
       if (id) void api['operations:cancel']({ id }).catch(() => undefined);
     };
-  }, [runId, program]);
+  }, [source, program]);
   return (
     <div className="program-log" id={`log-${program}`}>
       <div className="program-log-head">
