@@ -30,6 +30,7 @@ import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
 import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
+import { DockerExecTerminals } from './services/terminal';
 import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
 import { createTerminalHandlers, forwardTerminalEvents } from './handlers/terminals';
 import { createTunnelHandlers, forwardTunnelEvents } from './handlers/tunnels';
@@ -95,9 +96,10 @@ export function createApp(config: AppConfig): App {
   if (config.shell !== 'cli') engine.start();
 
   const ssh = new SshService({ dataDir, env });
+  const execTerminals = new DockerExecTerminals(docker);
   const stopSshEvents = [
     forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload)),
-    forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload)),
+    forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload), execTerminals),
     forwardTunnelEvents(ssh, (name, payload) => bus.emit(name, payload)),
   ];
   const runs = new LocalRunService(docker, { dataDir, appKey: () => ssh.keys.get() });
@@ -164,7 +166,21 @@ export function createApp(config: AppConfig): App {
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
     ...createSshHandlers(sshDeps),
-    ...createTerminalHandlers(sshDeps),
+    ...createTerminalHandlers({
+      ...sshDeps,
+      dockerExec: {
+        terminals: execTerminals,
+        resolveRun: async (ref) => {
+          const run = await runs.get(ref);
+          return {
+            id: run.id,
+            containerId: run.containerId,
+            name: run.name,
+            running: run.state === 'running',
+          };
+        },
+      },
+    }),
     ...createTunnelHandlers(sshDeps),
     ...createRunsHandlers({
       runs,
@@ -202,6 +218,7 @@ export function createApp(config: AppConfig): App {
       for (const stop of stopSshEvents) stop();
       templates.dispose();
       await vastAccount.dispose();
+      execTerminals.closeAll();
       await ssh.dispose();
       await operations.dispose();
     },

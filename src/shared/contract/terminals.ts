@@ -9,34 +9,75 @@ export const TerminalExit = z.object({
   reason: z.enum(['exited', 'closed', 'connection-lost']),
 });
 
-export const TerminalInfo = z.object({
+/**
+ * open: a program is attached; reconnecting: its SSH connection dropped and the app is getting it
+ * back (id and scrollback kept, input refused); exited: over, the scrollback can still be replayed.
+ */
+export const TerminalState = z.enum(['open', 'reconnecting', 'exited']);
+
+const TerminalInfoBase = z.object({
   /** The terminal's id: every other terminal call and event names it. */
   id: z.string(),
-  target: SshTarget,
   rows: z.number().int(),
   cols: z.number().int(),
   openedAt: z.number(),
+  state: TerminalState,
   /** Set once the shell has ended; the scrollback can still be replayed. */
   exited: TerminalExit.nullable(),
 });
+
+/** The local run a docker exec terminal runs in. */
+export const TerminalRun = z.object({
+  /** The run's short id. */
+  id: z.string(),
+  containerId: z.string(),
+  name: z.string(),
+});
+
+/** A terminal: a PTY shell over SSH, or (local runs only) through docker exec, which needs no sshd. */
+export const TerminalInfo = z.discriminatedUnion('via', [
+  TerminalInfoBase.extend({ via: z.literal('ssh'), target: SshTarget }),
+  TerminalInfoBase.extend({ via: z.literal('docker-exec'), run: TerminalRun }),
+]);
 
 export const TerminalId = z.object({ id: z.string().min(1).max(100) }).strict();
 
 const Rows = z.number().int().min(1).max(1000);
 const Cols = z.number().int().min(1).max(2000);
+const PtySize = {
+  rows: Rows.default(24),
+  cols: Cols.default(80),
+  term: z.string().min(1).max(64).default('xterm-256color'),
+};
+const RunRef = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'a run id');
 
 export const terminalCalls = {
   'terminal:open': call(
-    z
-      .object({
-        target: SshTargetRef,
-        rows: Rows.default(24),
-        cols: Cols.default(80),
-        term: z.string().min(1).max(64).default('xterm-256color'),
-      })
-      .strict(),
+    z.union([
+      z
+        .object({
+          /** SSH is the default way in. */
+          via: z.literal('ssh').default('ssh'),
+          target: SshTargetRef,
+          ...PtySize,
+        })
+        .strict(),
+      z
+        .object({
+          /** A shell through `docker exec -it` in a local run: no sshd needed (args mode has none). */
+          via: z.literal('docker-exec'),
+          /** The local run's id (or its container's id). */
+          run: RunRef,
+          ...PtySize,
+        })
+        .strict(),
+    ]),
     TerminalInfo,
-    'Open a PTY shell. Output arrives as terminal:output events; acknowledge it with terminal:ack.',
+    'Open a PTY shell, over SSH (a target) or through docker exec (a local run). Output arrives as terminal:output events; acknowledge it with terminal:ack.',
   ),
   'terminal:write': call(
     z.object({ id: z.string().min(1).max(100), data: z.string().max(1024 * 1024) }).strict(),
@@ -63,6 +104,7 @@ export const terminalCalls = {
       /** True when older output was dropped. */
       truncated: z.boolean(),
       exited: TerminalExit.nullable(),
+      state: TerminalState,
     }),
     'A view (re)attaches: the scrollback kept in main, after which output events flow to it.',
   ),
@@ -88,8 +130,12 @@ export const terminalEvents = {
     }),
     'A batch of terminal output.',
   ),
+  'terminal:stateChanged': event(
+    z.object({ id: z.string(), state: TerminalState }),
+    'A terminal went reconnecting (its connection dropped), open again (a fresh shell streams into it) or exited.',
+  ),
   'terminal:exited': event(
     z.object({ id: z.string() }).extend(TerminalExit.shape),
-    'A terminal ended: its program exited, it was closed, or its connection was lost.',
+    'A terminal ended: its program exited, it was closed, or its connection was lost for good (the reconnect failed).',
   ),
 } as const;

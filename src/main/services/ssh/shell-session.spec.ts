@@ -144,4 +144,63 @@ describe('ShellSession', () => {
     expect(exits).toEqual([{ exitCode: 3, signal: null, reason: 'exited' }]);
     expect(() => shell.write('x')).toThrow(/ended/);
   });
+
+  it('keeps id and scrollback across a dropped connection and streams a fresh channel into the same terminal', () => {
+    const { channel, shell, outputs } = session({ coalesceBytes: 1 });
+    const states: string[] = [];
+    shell.on('state', (s: string) => states.push(s));
+    channel.emit('data', Buffer.from('before\r\n'));
+    shell.suspend();
+    expect(shell.state).toBe('reconnecting');
+    expect(() => shell.write('lost?')).toThrow(/reconnecting/);
+    shell.resize(30, 100);
+    // The dead channel's late output is not the terminal's any more.
+    channel.emit('data', Buffer.from('ghost'));
+    const fresh = new FakeChannel();
+    shell.attach((sink) => {
+      fresh.on('data', (c: Buffer) => sink.data(c));
+      return {
+        write: (d) => void fresh.write(d),
+        pause: () => void fresh.pause(),
+        resume: () => void fresh.resume(),
+        resize: (r, c) => void fresh.setWindow(r, c),
+        close: () => void fresh.close(),
+        abandon: () => undefined,
+      };
+    });
+    fresh.emit('data', Buffer.from('after'));
+    shell.write('x');
+    expect(fresh.written).toEqual(['x']);
+    expect(channel.written).toEqual([]);
+    expect(states).toEqual(['reconnecting', 'open']);
+    const text = outputs.map((o) => o.data).join('');
+    expect(text).not.toContain('ghost');
+    expect(text).toMatch(/before\r\n.*connection lost — reconnecting.*\[reconnected\].*after$/s);
+    expect(outputs.at(-1)?.offset).toBe(Buffer.byteLength(text));
+    expect(shell.replay().data).toBe(text);
+    expect(shell.rows).toBe(30);
+  });
+
+  it('treats a channel that closes with no exit status while the transport is down as a drop, not an exit', () => {
+    const { channel, shell } = session();
+    let down = false;
+    shell.transportDown = () => down;
+    down = true;
+    channel.emit('close');
+    expect(shell.state).toBe('reconnecting');
+    expect(shell.exited).toBeNull();
+  });
+
+  it('ends with connection-lost when the reconnect fails for good, and closed when the user closes it meanwhile', () => {
+    const a = session();
+    a.shell.suspend();
+    a.shell.connectionLost('refused');
+    expect(a.shell.exited).toEqual({ exitCode: null, signal: null, reason: 'connection-lost' });
+    expect(a.shell.state).toBe('exited');
+    expect(a.shell.replay().data).toContain('connection lost for good: refused');
+    const b = session();
+    b.shell.suspend();
+    b.shell.close();
+    expect(b.shell.exited?.reason).toBe('closed');
+  });
 });

@@ -1,30 +1,22 @@
-import { EventEmitter } from 'node:events';
-import { AppError } from '../../../shared/errors';
+import { TerminalSet, type TerminalBaseInfo } from '../terminal';
 import type { ConnectionPool } from './connection-pool';
-import type { ConnectionSnapshot } from './ssh-connection';
-import { ShellSession, type ShellExit, type ShellOptions, type ShellOutput } from './shell-session';
+import type { ConnectionSnapshot, SshConnection } from './ssh-connection';
+import { ShellSession, type ShellOptions } from './shell-session';
 import type { SshTarget } from './target';
 
-export interface TerminalInfo {
-  id: string;
+export interface TerminalInfo extends TerminalBaseInfo {
+  via: 'ssh';
   target: SshTarget;
-  rows: number;
-  cols: number;
-  openedAt: number;
-  exited: ShellExit | null;
 }
 
-/** Ended terminals kept for a last replay before they are forgotten. */
-const MAX_ENDED = 20;
-
 /**
- * Open PTY shells by id. A terminal outlives its view (scrollback kept in the session) and ends
- * with its program or its connection; each holds a lease on the shared connection while it runs.
- * Emits `output` (id, ShellOutput) and `exit` (id, ShellExit).
+ * Open SSH shells by id. Each holds a lease on the shared connection while it runs. When that
+ * connection drops (it reconnects with backoff on its own) the terminal keeps its id and scrollback,
+ * says so in its stream and goes `reconnecting`; once the connection is up again a fresh shell of
+ * the same size streams into the same terminal. A connection that fails for good ends the terminal.
+ * Emits `output` (id, ShellOutput), `state` (id, PtyState) and `exit` (id, ShellExit).
  */
-export class TerminalManager extends EventEmitter {
-  private readonly sessions = new Map<string, { session: ShellSession; info: TerminalInfo }>();
-
+export class TerminalManager extends TerminalSet<ShellSession, TerminalInfo> {
   constructor(
     private readonly pool: ConnectionPool,
     private readonly defaults: Partial<ShellOptions> = {},
@@ -46,60 +38,57 @@ export class TerminalManager extends EventEmitter {
       lease.release();
       throw err;
     }
-    const info: TerminalInfo = {
-      id: session.id,
-      target: { ...target },
-      rows: session.rows,
-      cols: session.cols,
-      openedAt: Date.now(),
-      exited: null,
-    };
-    this.sessions.set(session.id, { session, info });
-    // The channel dies with the transport without a close of its own; end the session with it.
-    const onConnection = (snapshot: ConnectionSnapshot): void => {
-      if (snapshot.state !== 'up') session.connectionLost();
-    };
-    lease.connection.on('state', onConnection);
-    session.on('output', (output: ShellOutput) => this.emit('output', session.id, output));
-    session.once('exit', (exit: ShellExit) => {
-      lease.connection.off('state', onConnection);
-      lease.release();
-      info.exited = exit;
-      this.emit('exit', session.id, exit);
-      this.forgetOldEnded();
-    });
-    return { ...info };
+    const connection = lease.connection;
+    session.transportDown = () => connection.state !== 'up';
+    const follow = followConnection(session, connection);
+    connection.on('state', follow);
+    return this.add(
+      session,
+      {
+        id: session.id,
+        via: 'ssh',
+        target: { ...target },
+        rows: session.rows,
+        cols: session.cols,
+        openedAt: Date.now(),
+        state: session.state,
+        exited: null,
+      },
+      () => {
+        connection.off('state', follow);
+        lease.release();
+      },
+    );
   }
+}
 
-  get(id: string): ShellSession {
-    const entry = this.sessions.get(id);
-    if (!entry)
-      throw new AppError('NOT_FOUND', `No terminal with id ${id}; it was closed or the app restarted.`);
-    return entry.session;
-  }
-
-  list(): TerminalInfo[] {
-    return [...this.sessions.values()].map((e) => ({
-      ...e.info,
-      rows: e.session.rows,
-      cols: e.session.cols,
-    }));
-  }
-
-  /** Ends the shell (if still running) and forgets the terminal. */
-  close(id: string): void {
-    const entry = this.sessions.get(id);
-    if (!entry) return;
-    entry.session.close();
-    this.sessions.delete(id);
-  }
-
-  closeAll(): void {
-    for (const id of [...this.sessions.keys()]) this.close(id);
-  }
-
-  private forgetOldEnded(): void {
-    const ended = [...this.sessions.values()].filter((e) => e.info.exited);
-    for (const e of ended.slice(0, Math.max(0, ended.length - MAX_ENDED))) this.sessions.delete(e.info.id);
-  }
+/** Suspends the shell while its connection is down, reopens it when it is up, ends it when it failed. */
+function followConnection(
+  session: ShellSession,
+  connection: SshConnection,
+): (snapshot: ConnectionSnapshot) => void {
+  let reopening = false;
+  const reopen = (): void => {
+    const client = connection.client;
+    if (reopening || !client || session.state !== 'reconnecting') return;
+    reopening = true;
+    session.reopen(client).then(
+      () => {
+        reopening = false;
+      },
+      (err: unknown) => {
+        reopening = false;
+        // Dropped again while the shell was opening: keep waiting for the next 'up'.
+        if (connection.state !== 'up') return;
+        session.connectionLost((err as Error).message);
+      },
+    );
+  };
+  return (snapshot) => {
+    if (snapshot.state === 'up') return reopen();
+    if (snapshot.state === 'failed' || snapshot.state === 'idle') {
+      return session.connectionLost(snapshot.error?.message ?? 'the connection was closed');
+    }
+    session.suspend();
+  };
 }

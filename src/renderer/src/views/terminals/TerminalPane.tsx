@@ -6,6 +6,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import '@xterm/xterm/css/xterm.css';
 import { api, asAppError } from '../../api';
+import type { TerminalState, TerminalVia } from './terminals-store';
 
 const RENDERER_KEY = 'tstudio.terminal.renderer';
 type RendererChoice = 'webgl' | 'dom';
@@ -16,7 +17,10 @@ function storedRenderer(): RendererChoice {
 export interface TerminalPaneProps {
   terminalId: string;
   active: boolean;
-  target?: { host: string; port: number; user: string };
+  state: TerminalState;
+  via: TerminalVia;
+  /** Only for SSH shells. */
+  target?: { host: string; port: number; user: string } | null;
 }
 
 /**
@@ -24,8 +28,21 @@ export interface TerminalPaneProps {
  * then renders live output and acknowledges each batch once xterm has drawn it: main pauses the
  * shell while too much is unacknowledged, so a flood never freezes this view or grows memory.
  */
-export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) {
-  const tmux = useAutoTmux(target);
+export function TerminalPane({ terminalId, active, state, via, target }: TerminalPaneProps) {
+  const tmux = useAutoTmux(target ?? undefined);
+  // Read by xterm's input handler, which is set up once per terminal.
+  const stateRef = useRef(state);
+  useEffect(() => {
+    stateRef.current = state;
+  }, [state]);
+  /** Keystrokes refused while reconnecting: counted and shown, never silently dropped. */
+  const [notSent, setNotSent] = useState(0);
+  // A new reconnect episode starts counting afresh (React's "adjust state on a prop change").
+  const [shownState, setShownState] = useState(state);
+  if (shownState !== state) {
+    setShownState(state);
+    if (state === 'reconnecting') setNotSent(0);
+  }
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
@@ -92,11 +109,7 @@ export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) 
     });
     const offExit = api.on('terminal:exited', (e) => {
       if (e.id !== terminalId) return;
-      setStatus(
-        e.reason === 'connection-lost'
-          ? 'The connection was lost. Reconnecting opens a new shell.'
-          : `The shell ended${e.exitCode !== null ? ` with exit code ${e.exitCode}` : ''}.`,
-      );
+      setStatus(describeExit(e));
     });
 
     void api['terminal:replay']({ id: terminalId }).then(
@@ -111,17 +124,19 @@ export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) 
             write(b.data, b.bytes);
           }
         }
-        if (r.exited)
-          setStatus(
-            `The shell ended${r.exited.exitCode !== null ? ` with exit code ${r.exited.exitCode}` : ''}.`,
-          );
+        if (r.exited) setStatus(describeExit(r.exited));
       },
       (err) => setStatus(asAppError(err).message),
     );
 
-    const input = term.onData(
-      (data) => void api['terminal:write']({ id: terminalId, data }).catch(() => undefined),
-    );
+    const refuse = (data: string) => setNotSent((n) => n + data.length);
+    const input = term.onData((data) => {
+      if (stateRef.current === 'reconnecting') return refuse(data);
+      void api['terminal:write']({ id: terminalId, data }).catch((err) => {
+        // The connection dropped between the keystroke and main: main refused it, say so.
+        if (asAppError(err).code === 'CONFLICT' && stateRef.current !== 'exited') refuse(data);
+      });
+    });
     const resized = term.onResize(
       ({ rows, cols }) => void api['terminal:resize']({ id: terminalId, rows, cols }).catch(() => undefined),
     );
@@ -175,9 +190,14 @@ export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) 
         </button>
         <button
           type="button"
+          disabled={state !== 'open'}
+          title={state === 'reconnecting' ? 'Not while reconnecting: the text would be lost' : undefined}
           onClick={() =>
             void navigator.clipboard.readText().then((text) => {
-              if (text) void api['terminal:write']({ id: terminalId, data: text });
+              if (text)
+                void api['terminal:write']({ id: terminalId, data: text }).catch(() =>
+                  setNotSent((n) => n + text.length),
+                );
             })
           }
         >
@@ -236,9 +256,29 @@ export function TerminalPane({ terminalId, active, target }: TerminalPaneProps) 
           </span>
         ) : null}
       </div>
-      <div ref={hostRef} className="terminal-host" data-testid={`terminal-${terminalId}`} />
+      {state === 'reconnecting' ? (
+        <div className="banner banner-warn terminal-banner" role="status" data-testid="terminal-reconnecting">
+          <strong>Connection lost — reconnecting…</strong> The scrollback is kept and a fresh shell of the
+          same size opens here once the machine answers. Typing is not sent meanwhile
+          {notSent > 0 ? ` (${notSent} ${notSent === 1 ? 'character' : 'characters'} not sent)` : ''}.
+        </div>
+      ) : null}
+      <div
+        ref={hostRef}
+        className="terminal-host"
+        data-testid={`terminal-${terminalId}`}
+        data-state={state}
+        data-via={via}
+      />
     </div>
   );
+}
+
+function describeExit(e: { reason: string; exitCode: number | null }): string {
+  if (e.reason === 'connection-lost')
+    return 'The connection was lost for good (reconnecting failed). Open a new terminal once the machine is back.';
+  if (e.reason === 'closed') return 'The terminal was closed.';
+  return `The shell ended${e.exitCode !== null ? ` with exit code ${e.exitCode}` : ''}.`;
 }
 
 /** Vast's tmux auto-attach on the target: read once, switched with ~/.no_auto_tmux. */

@@ -1,18 +1,49 @@
-import { useCallback, useEffect, useState } from 'react';
-import { asAppError } from '../../api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, asAppError } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { TerminalPane } from './TerminalPane';
-import { useTerminalsStore } from './terminals-store';
+import { useTerminalsStore, type TerminalVia } from './terminals-store';
+
+type LocalRun = Awaited<ReturnType<(typeof api)['runs:list']>>[number];
+
+/** The local runs a terminal can open on, for the target picker (failing silently: typing still works). */
+function useRunningRuns() {
+  const [runs, setRuns] = useState<LocalRun[]>([]);
+  const reload = useCallback(() => {
+    api['runs:list']({}).then(
+      (list) => setRuns(list.filter((r) => r.state === 'running')),
+      () => undefined,
+    );
+  }, []);
+  useEffect(reload, [reload]);
+  return { runs, reload };
+}
 
 export function TerminalsView() {
   const { terminals, activeId, setActive, refresh, open, close } = useTerminalsStore();
   const [target, setTarget] = useState('');
+  const [via, setVia] = useState<TerminalVia>('ssh');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { runs, reload } = useRunningRuns();
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // What the typed target is decides the ways in: docker exec needs a local run, SSH needs an sshd.
+  const run = useMemo(() => {
+    const t = target.trim();
+    return t ? (runs.find((r) => r.id === t || r.name === t || r.containerId === t) ?? null) : null;
+  }, [runs, target]);
+  const sshPossible = run ? run.ssh !== null : true;
+  const execPossible = run !== null;
+  const chosen: TerminalVia = !sshPossible ? 'docker-exec' : !execPossible ? 'ssh' : via;
+  const hint = run
+    ? run.ssh
+      ? `Local run ${run.name} (${run.mode} mode): SSH or docker exec.`
+      : `Local run ${run.name} is in ${run.mode} mode, which starts no sshd: docker exec only.`
+    : 'docker exec is for local runs; pick one from the list.';
 
   const submit = useCallback(
     async (e: React.FormEvent) => {
@@ -21,14 +52,14 @@ export function TerminalsView() {
       setBusy(true);
       setError(null);
       try {
-        await open(target.trim());
+        await open(run && chosen === 'docker-exec' ? run.id : target.trim(), run?.name, chosen);
       } catch (err) {
         setError(asAppError(err).message);
       } finally {
         setBusy(false);
       }
     },
-    [open, target],
+    [open, target, run, chosen],
   );
 
   return (
@@ -39,14 +70,43 @@ export function TerminalsView() {
           <input
             aria-label="Terminal target"
             placeholder="run id, instance id or root@127.0.0.1:2222"
+            list="terminal-runs"
             value={target}
+            onFocus={reload}
             onChange={(e) => setTarget(e.target.value)}
           />
+          <datalist id="terminal-runs">
+            {runs.map((r) => (
+              <option key={r.id} value={r.id}>
+                {`${r.name} · ${r.mode} mode${r.ssh ? '' : ' (no sshd)'}`}
+              </option>
+            ))}
+          </datalist>
+          <label className="muted small" title={hint}>
+            Via{' '}
+            <select
+              aria-label="Open the terminal via"
+              value={chosen}
+              onChange={(e) => setVia(e.target.value as TerminalVia)}
+            >
+              <option value="ssh" disabled={!sshPossible}>
+                SSH
+              </option>
+              <option value="docker-exec" disabled={!execPossible}>
+                docker exec
+              </option>
+            </select>
+          </label>
           <button type="submit" className="primary" disabled={busy || !target.trim()}>
             {busy ? 'Connecting…' : 'Open terminal'}
           </button>
         </form>
       </header>
+      {target.trim() ? (
+        <p className="muted small" data-testid="terminal-via-hint">
+          {hint}
+        </p>
+      ) : null}
       {error ? (
         <div className="banner banner-error" role="alert">
           {error}
@@ -54,7 +114,10 @@ export function TerminalsView() {
       ) : null}
       {terminals.length === 0 ? (
         <EmptyState title="No terminals open">
-          <p>Open a shell on a local run or a Vast instance from its card, or type a target above.</p>
+          <p>
+            Open a shell on a local run or a Vast instance from its card, or type a target above. A local run
+            can also be reached through docker exec, which needs no sshd.
+          </p>
         </EmptyState>
       ) : (
         <>
@@ -68,7 +131,11 @@ export function TerminalsView() {
                   onClick={() => setActive(t.id)}
                 >
                   {t.label}
-                  {t.exited ? ' (ended)' : ''}
+                  {t.state !== 'open' ? (
+                    <span className={`tab-badge tab-badge-${t.state}`}>
+                      {t.state === 'reconnecting' ? 'reconnecting…' : 'ended'}
+                    </span>
+                  ) : null}
                 </button>
                 <button
                   type="button"
@@ -82,7 +149,14 @@ export function TerminalsView() {
             ))}
           </div>
           {terminals.map((t) => (
-            <TerminalPane key={t.id} terminalId={t.id} target={t.target} active={t.id === activeId} />
+            <TerminalPane
+              key={t.id}
+              terminalId={t.id}
+              target={t.target}
+              via={t.via}
+              state={t.state}
+              active={t.id === activeId}
+            />
           ))}
         </>
       )}
@@ -91,7 +165,11 @@ export function TerminalsView() {
 }
 
 /** Opens a terminal for a target and switches to it; used by run and instance cards. */
-export async function openTerminalFor(target: string, label?: string): Promise<void> {
-  await useTerminalsStore.getState().open(target, label);
+export async function openTerminalFor(
+  target: string,
+  label?: string,
+  via: TerminalVia = 'ssh',
+): Promise<void> {
+  await useTerminalsStore.getState().open(target, label, via);
   location.hash = '#/terminals';
 }
