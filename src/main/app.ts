@@ -31,9 +31,15 @@ import { APP_VERSION } from './version';
 import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
 import { DockerExecTerminals } from './services/terminal';
-import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
+import { createSshHandlers, forwardSshEvents, resolveTargetRef } from './handlers/ssh';
 import { createTerminalHandlers, forwardTerminalEvents } from './handlers/terminals';
 import { createTunnelHandlers, forwardTunnelEvents } from './handlers/tunnels';
+import {
+  TunnelDefinitionStore,
+  TunnelsService,
+  TUNNELS_FILE_NAME,
+  createTargetDetailsReader,
+} from './services/tunnels';
 import { createTemplatesHandlers } from './handlers/templates';
 import { createVastHandlers } from './handlers/vast';
 import { createAccountHandlers } from './handlers/account';
@@ -100,7 +106,6 @@ export function createApp(config: AppConfig): App {
   const stopSshEvents = [
     forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload)),
     forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload), execTerminals),
-    forwardTunnelEvents(ssh, (name, payload) => bus.emit(name, payload)),
   ];
   const runs = new LocalRunService(docker, { dataDir, appKey: () => ssh.keys.get() });
 
@@ -161,6 +166,15 @@ export function createApp(config: AppConfig): App {
     ssh,
     resolveTarget: createTargetResolver({ runs, vast: () => vastAccount.connection() }),
   };
+  // Tunnels the user opened come back on start (not in the one-shot CLI), on the same local ports.
+  const tunnels = new TunnelsService({
+    ssh,
+    store: new TunnelDefinitionStore(join(dataDir, TUNNELS_FILE_NAME)),
+    resolveTarget: (ref) => resolveTargetRef(ref, sshDeps.resolveTarget),
+    targetDetails: createTargetDetailsReader({ runs, docker, vast: () => vastAccount.connection() }),
+  });
+  stopSshEvents.push(forwardTunnelEvents(tunnels, (name, payload) => bus.emit(name, payload)));
+  if (config.shell !== 'cli') void tunnels.restore();
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
@@ -181,7 +195,7 @@ export function createApp(config: AppConfig): App {
         },
       },
     }),
-    ...createTunnelHandlers(sshDeps),
+    ...createTunnelHandlers({ tunnels }),
     ...createRunsHandlers({
       runs,
       docker,
@@ -218,6 +232,7 @@ export function createApp(config: AppConfig): App {
       for (const stop of stopSshEvents) stop();
       templates.dispose();
       await vastAccount.dispose();
+      await tunnels.dispose();
       execTerminals.closeAll();
       await ssh.dispose();
       await operations.dispose();

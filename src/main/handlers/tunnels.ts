@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { tunnelCalls, tunnelEvents } from '../../shared/contract/tunnels';
-import { type ManagedTunnel, type SshService, type SshTarget } from '../services/ssh';
+import { TunnelsService, type TunnelView } from '../services/tunnels';
 import { resolveTargetRef, type SshHandlerDeps } from './ssh';
 
 type Calls = typeof tunnelCalls;
@@ -15,29 +15,38 @@ export type TunnelEventEmitter = <K extends keyof Events>(
   payload: z.output<Events[K]['payload']>,
 ) => void;
 
-export function createTunnelHandlers(deps: SshHandlerDeps): TunnelHandlers {
-  const { ssh } = deps;
-  const resolve = (ref: SshTarget | string): Promise<SshTarget> => resolveTargetRef(ref, deps.resolveTarget);
-  const done = { ok: true } as const;
+export interface TunnelHandlerDeps {
+  tunnels: TunnelsService;
+}
 
+/**
+ * The tunnel calls. Given only the SSH service (tests, tools), tunnels live in memory and declared
+ * ports are unknown; the app passes its TunnelsService, which keeps definitions across restarts.
+ */
+export function createTunnelHandlers(deps: TunnelHandlerDeps | SshHandlerDeps): TunnelHandlers {
+  const tunnels =
+    'tunnels' in deps
+      ? deps.tunnels
+      : new TunnelsService({
+          ssh: deps.ssh,
+          resolveTarget: (ref) => resolveTargetRef(ref, deps.resolveTarget),
+        });
   return {
-    'tunnels:list': async () => ssh.tunnels.list(),
-    'tunnels:open': async ({ target, remotePort, remoteHost, localPort, wait }) => {
-      const resolved = await resolve(target);
-      const tunnel = ssh.tunnels.open(resolved, { remotePort, remoteHost, localPort });
-      if (wait) await tunnel.whenUp();
-      return { ...tunnel.snapshot(), target: resolved };
-    },
+    'tunnels:list': async () => tunnels.list(),
+    'tunnels:open': async ({ target, remotePort, remoteHost, localPort, wait }) =>
+      tunnels.open(target, { remotePort, remoteHost, localPort }, { wait }),
+    'tunnels:openDeclared': async ({ target }) => tunnels.openDeclared(target),
+    'tunnels:openUrl': async ({ id }) => ({ url: await tunnels.openUrl(id) }),
     'tunnels:close': async ({ id }) => {
-      await ssh.tunnels.close(id);
-      return done;
+      await tunnels.close(id);
+      return { ok: true } as const;
     },
   };
 }
 
 /** Forwards tunnel state changes to the contract's events; returns a function that stops. */
-export function forwardTunnelEvents(ssh: SshService, emit: TunnelEventEmitter): () => void {
-  const onTunnel = (tunnel: ManagedTunnel): void => emit('tunnel:stateChanged', tunnel);
-  ssh.tunnels.on('state', onTunnel);
-  return () => ssh.tunnels.off('state', onTunnel);
+export function forwardTunnelEvents(tunnels: TunnelsService, emit: TunnelEventEmitter): () => void {
+  const onTunnel = (tunnel: TunnelView): void => emit('tunnel:stateChanged', tunnel);
+  tunnels.on('state', onTunnel);
+  return () => tunnels.off('state', onTunnel);
 }

@@ -4,9 +4,21 @@ import { ErrorSummary, Port, SshTarget, SshTargetRef } from './ssh';
 
 export const TunnelState = z.enum(['idle', 'connecting', 'up', 'retrying', 'failed']);
 
+/** The PORTAL_CONFIG app a tunnel reaches. */
+export const TunnelApp = z.object({
+  name: z.string(),
+  /** Where the Open button goes on the tunnel's local port. */
+  openPath: z.string(),
+});
+
 export const TunnelInfo = z.object({
   id: z.string(),
+  /** The address it goes through (as last resolved). */
   target: SshTarget,
+  /** The target as the user named it: a run id, an instance id or user@host:port. */
+  targetRef: z.string(),
+  /** The PORTAL_CONFIG app on the remote port, when there is one. */
+  app: TunnelApp.nullable(),
   state: TunnelState,
   remoteHost: z.string(),
   remotePort: z.number().int(),
@@ -41,12 +53,27 @@ export const tunnelCalls = {
       })
       .strict(),
     TunnelInfo,
-    'Forward 127.0.0.1:localPort to remoteHost:remotePort through the target. State changes arrive as tunnel:stateChanged.',
+    'Forward 127.0.0.1:localPort to remoteHost:remotePort through the target, and remember it across restarts (same local port). State changes arrive as tunnel:stateChanged.',
+  ),
+  'tunnels:openDeclared': call(
+    z.object({ target: z.string().min(1).max(300) }).strict(),
+    z.object({
+      /** One per declared port, new and already open, each up or failed. */
+      tunnels: z.array(TunnelInfo),
+      /** Why PORTAL_CONFIG was ignored, when it could not be read. */
+      warning: z.string().nullable(),
+    }),
+    'Open a tunnel to every port a run or instance declares (PORTAL_CONFIG apps on their internal ports, then its other ports), skipping ports already tunnelled.',
+  ),
+  'tunnels:openUrl': call(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    z.object({ url: z.string() }),
+    "The browser URL of an up tunnel: its app's path on 127.0.0.1:<localPort>, with ?token= when the target sets OPEN_BUTTON_TOKEN (read in main, only ever sent inside this URL).",
   ),
   'tunnels:close': call(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     Done,
-    'Close a tunnel and its local listener.',
+    'Close a tunnel and its local listener, and forget it (it no longer comes back after a restart).',
   ),
 } as const;
 

@@ -22,7 +22,8 @@ export class TunnelManager extends EventEmitter {
     super();
   }
 
-  open(target: SshTarget, spec: Partial<ForwardSpec> & { remotePort: number }): Tunnel {
+  /** `id` lets a tunnel restored after a restart keep the id it had. */
+  open(target: SshTarget, spec: Partial<ForwardSpec> & { remotePort: number }, id?: string): Tunnel {
     const full: ForwardSpec = {
       remoteHost: spec.remoteHost ?? '127.0.0.1',
       remotePort: spec.remotePort,
@@ -37,8 +38,11 @@ export class TunnelManager extends EventEmitter {
         `Local port ${full.localPort} is already used by another tunnel (to port ${clash.tunnel.spec.remotePort}). Choose another local port or 0.`,
       );
     }
+    if (id !== undefined && this.tunnels.has(id)) {
+      throw new AppError('CONFLICT', `A tunnel with id ${id} is already open.`);
+    }
     const lease = this.pool.acquire(target);
-    const tunnel = new Tunnel(lease.connection, full, this.options);
+    const tunnel = new Tunnel(lease.connection, full, this.options, id);
     this.tunnels.set(tunnel.id, { tunnel, lease, target: { ...target } });
     const announce = (snapshot: TunnelSnapshot): void => {
       this.emit('state', { ...snapshot, target: { ...target } } satisfies ManagedTunnel);
