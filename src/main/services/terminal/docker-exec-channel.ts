@@ -58,6 +58,19 @@ export async function openDockerExecPty(
   await exec.resize({ h: options.rows, w: options.cols }).catch(() => undefined);
 
   return (sink) => {
+    // A resize is an HTTP call of its own, not a message on the stream: keystrokes sent after it
+    // wait for it, or `stty size` typed right after a resize could still see the old size.
+    let queue: Promise<void> | null = null;
+    const enqueue = (step: () => unknown): void => {
+      const next = (queue ?? Promise.resolve()).then(step).then(
+        () => undefined,
+        () => undefined,
+      );
+      queue = next;
+      void next.then(() => {
+        if (queue === next) queue = null;
+      });
+    };
     let ended = false;
     const end = (): void => {
       if (ended) return;
@@ -74,7 +87,8 @@ export async function openDockerExecPty(
     socket.on('error', () => undefined);
     return {
       write: (data) => {
-        socket.write(data);
+        if (queue) enqueue(() => socket.write(data));
+        else socket.write(data);
       },
       pause: () => {
         socket.pause();
@@ -83,7 +97,7 @@ export async function openDockerExecPty(
         socket.resume();
       },
       resize: (rows, cols) => {
-        exec.resize({ h: rows, w: cols }).catch(() => undefined);
+        enqueue(() => exec.resize({ h: rows, w: cols }));
       },
       close: () => {
         // The engine closes the socket once the shell is gone; end() reads its exit code then.
