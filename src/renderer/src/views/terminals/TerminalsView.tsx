@@ -43,7 +43,7 @@ export function TerminalsView() {
     ? run.ssh
       ? `Local run ${run.name} (${run.mode} mode): SSH or docker exec.`
       : `Local run ${run.name} is in ${run.mode} mode, which starts no sshd: docker exec only.`
-    : 'docker exec is for local runs; pick one from the list.';
+    : 'Not a local run this app knows: SSH only (docker exec is for local runs, listed as you type).';
 
   const submit = useCallback(
     async (e: React.FormEvent) => {
@@ -52,7 +52,8 @@ export function TerminalsView() {
       setBusy(true);
       setError(null);
       try {
-        await open(run && chosen === 'docker-exec' ? run.id : target.trim(), run?.name, chosen);
+        const label = run ? (chosen === 'docker-exec' ? `${run.name} · docker exec` : run.name) : undefined;
+        await open(run && chosen === 'docker-exec' ? run.id : target.trim(), label, chosen);
       } catch (err) {
         setError(asAppError(err).message);
       } finally {

@@ -19,7 +19,7 @@ type Info = Awaited<ReturnType<(typeof api)['terminal:open']>>;
 function defaultLabel(info: Info): string {
   return info.via === 'ssh'
     ? `${info.target.user}@${info.target.host}:${info.target.port}`
-    : `${info.run.name} (docker exec)`;
+    : `${info.run.name} · docker exec`;
 }
 
 function tabOf(info: Info, label?: string): TerminalTab {
