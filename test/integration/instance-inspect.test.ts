@@ -139,3 +139,77 @@ describe('supervisor status of a sandbox instance over SSH', () => {
     });
   });
 });
+
+describe('metrics of a sandbox instance over SSH', () => {
+  it('gives CPU % within 0..100 × cores from two samples, memory and disk totals, and no invented GPU', async () => {
+    const first = await call(env.app, 'instances:metrics', { instanceId });
+    // The second sample comes once the 5 s minimum interval has passed (until then, the same one).
+    const second = await waitFor(
+      'a second sample',
+      async () => {
+        const s = await call(env.app, 'instances:metrics', { instanceId });
+        return s.at > first.at ? s : null;
+      },
+      30_000,
+    );
+    expect(second.at - first.at).toBeGreaterThanOrEqual(5000);
+    expect(second.cores).toBeGreaterThanOrEqual(1);
+    expect(second.cpuPercent).not.toBeNull();
+    expect(second.cpuPercent!).toBeGreaterThanOrEqual(0);
+    expect(second.cpuPercent!).toBeLessThanOrEqual(100 * second.cores!);
+    expect(second.memTotalBytes!).toBeGreaterThan(0);
+    expect(second.memUsedBytes!).toBeGreaterThan(0);
+    expect(second.diskTotalBytes!).toBeGreaterThan(0);
+    // The sandbox has no nvidia-smi: the GPU is reported absent, with no numbers.
+    expect(second.gpu).toEqual({ status: 'absent' });
+    expect(second.values.gpuUtil).toBeUndefined();
+    expect(second.values.cpu).toBe(second.cpuPercent);
+
+    // The same figures read by hand in the container agree on what does not move.
+    const meminfo = env.dockerExec(containerId, ['cat', '/proc/meminfo']);
+    expect(second.memTotalBytes).toBe(Number(/MemTotal:\s+(\d+)/.exec(meminfo)![1]) * 1024);
+  });
+
+  it("counts the traffic of a command run through SSH in the instance's network counters", async () => {
+    const before = await call(env.app, 'instances:metrics', { instanceId });
+    const instance = await call(env.app, 'vast:instance', { id: instanceId });
+    const ssh = instance.ssh!;
+    // 4 MB out of the instance over the app's SSH connection.
+    const out = await env.app.ssh.exec({ host: ssh.host, port: ssh.port, user: ssh.user }, [
+      'head',
+      '-c',
+      String(4 * 1024 * 1024),
+      '/dev/zero',
+    ]);
+    expect(out.stdout.length).toBe(4 * 1024 * 1024);
+    const after = await waitFor(
+      'a sample after the traffic',
+      async () => {
+        const s = await call(env.app, 'instances:metrics', { instanceId });
+        return s.at > before.at ? s : null;
+      },
+      30_000,
+    );
+    expect(after.netTxBytes! - before.netTxBytes!).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+    expect(after.netRxBytes!).toBeGreaterThan(before.netRxBytes!);
+    expect(after.netTxPerSec!).toBeGreaterThan(0);
+  });
+
+  it("feeds a watched instance's samples into the monitor's series, every 5 s at most, until cancelled", async () => {
+    const since = Date.now();
+    const { opId } = await call(env.app, 'instances:watchMetrics', { instanceId });
+    const samples = () => env.app.operations.replay(opId, 0).events.filter((e) => e.type === 'sample');
+    await waitFor('two samples from the watch', () => samples().length >= 2, 30_000);
+    const series = await call(env.app, 'monitor:samples', { since, targets: [`instance:${instanceId}`] });
+    const mine = series.series.find((s) => s.target === `instance:${instanceId}`);
+    expect(mine?.at.length).toBeGreaterThanOrEqual(2);
+    expect(mine?.values.cpu?.some((v) => v !== null && v >= 0)).toBe(true);
+    expect(mine?.values.mem?.every((v) => v === null || (v > 0 && v <= 100))).toBe(true);
+    // Samples come no faster than every 5 s.
+    const ats = samples().map((e) => (e.data as { at: number }).at);
+    for (let i = 1; i < ats.length; i++) expect(ats[i]! - ats[i - 1]!).toBeGreaterThanOrEqual(5000);
+
+    await call(env.app, 'operations:cancel', { id: opId });
+    expect((await env.app.operations.settled(opId)).state).toBe('cancelled');
+  });
+});

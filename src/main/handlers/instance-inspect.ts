@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors';
 import { pause } from '../../shared/pause';
 import type { InstanceEndpoints } from '../instance-endpoints';
 import { publishedUrl } from '../instance-endpoints';
+import { InstanceMetricsSampler, type SampleData } from '../services/monitor';
 import type { OperationManager } from '../services/operations';
 import {
   snapshotChangeKey,
@@ -23,6 +24,10 @@ export interface InstanceInspectDeps {
   ssh: SshExecRunner;
   endpoints: InstanceEndpoints;
   operations: OperationManager;
+  /** The monitor's series (MonitorService.recordSample): every SSH metrics sample goes there. */
+  recordSample?: (sample: SampleData) => void;
+  /** Minimum time between two metric samples of one instance (ms); 5 s in the app. */
+  metricsIntervalMs?: number;
 }
 
 /** SSH failures that mean the endpoint may have moved (an instance restarted on other ports). */
@@ -30,13 +35,21 @@ const STALE_ENDPOINT_CODES = new Set(['SSH_CONNECT', 'SSH_HOST_KEY_MISMATCH', 'T
 
 export function createInstanceInspectHandlers(deps: InstanceInspectDeps): InstanceInspectHandlers {
   const { endpoints, operations } = deps;
+  const transportFor = async (instanceId: number, signal?: AbortSignal) =>
+    new SshExecTransport(deps.ssh, (await endpoints.resolve(instanceId, signal)).target);
+  const metrics = new InstanceMetricsSampler({
+    transportFor,
+    minIntervalMs: deps.metricsIntervalMs,
+    onSample: (s) => deps.recordSample?.({ target: `instance:${s.instanceId}`, at: s.at, values: s.values }),
+  });
 
-  const supervisorOf = async (instanceId: number, signal?: AbortSignal) => {
-    const { target } = await endpoints.resolve(instanceId, signal);
-    return new SupervisorClient(new SshExecTransport(deps.ssh, target));
+  const supervisorOf = async (instanceId: number, signal?: AbortSignal) =>
+    new SupervisorClient(await transportFor(instanceId, signal));
+
+  /** A connection failure forgets the endpoint, so the next try looks it up again. */
+  const forgetIfStale = (instanceId: number, err: unknown) => {
+    if (err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code)) endpoints.forget(instanceId);
   };
-
-  /** Runs one SSH step; a connection failure forgets the endpoint so the next try looks it up again. */
   const onInstance = async <T>(
     instanceId: number,
     work: (supervisor: SupervisorClient) => Promise<T>,
@@ -45,7 +58,7 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
     try {
       return await work(await supervisorOf(instanceId, signal));
     } catch (err) {
-      if (err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code)) endpoints.forget(instanceId);
+      forgetIfStale(instanceId, err);
       throw err;
     }
   };
@@ -113,6 +126,49 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
       const { instance } = await endpoints.resolve(instanceId);
       const apps = await onInstance(instanceId, (s) => s.portalApps());
       return apps.map((a) => ({ ...a, url: publishedUrl(instance, a.externalPort, a.openPath) }));
+    },
+
+    'instances:metrics': async ({ instanceId }) => {
+      try {
+        return await metrics.sample(instanceId);
+      } catch (err) {
+        forgetIfStale(instanceId, err);
+        throw err;
+      }
+    },
+
+    'instances:watchMetrics': async ({ instanceId }) => {
+      await endpoints.resolve(instanceId);
+      const { id: opId } = operations.start({
+        kind: 'instance-metrics',
+        title: `Metrics of instance ${instanceId}`,
+        work: async (ctx) => {
+          let lastError = '';
+          const release = metrics.watch(instanceId, {
+            onSample: (sample) => {
+              lastError = '';
+              ctx.emit('sample', sample);
+            },
+            onError: (err) => {
+              forgetIfStale(instanceId, err);
+              const message = AppError.from(err).message;
+              if (message === lastError) return;
+              lastError = message;
+              ctx.emit('unreachable', { message });
+            },
+          });
+          try {
+            await new Promise<void>((resolve) => {
+              if (ctx.signal.aborted) resolve();
+              else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+            });
+          } finally {
+            release();
+          }
+          return null;
+        },
+      });
+      return { opId };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { call } from './kit';
+import { SampleValues } from './monitor';
 import { PortalApp, ProgramAction, ProgramName, SupervisorSnapshot } from './runs';
 
 /**
@@ -15,6 +16,46 @@ const OperationStarted = z.object({ opId: z.string() });
 export const InstancePortalApp = PortalApp.extend({
   /** `http://<public ip>:<host port><openPath>`; null while the port is not published. */
   url: z.string().nullable(),
+});
+
+/** What nvidia-smi said: numbers, that there is none (CPU box, the sandbox), or why it failed. */
+export const GpuReading = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    /** Mean over the GPUs, percent. */
+    util: z.number(),
+    /** Memory used over total across the GPUs, percent. */
+    memPercent: z.number(),
+    gpus: z.number().int(),
+  }),
+  z.object({ status: z.literal('absent') }),
+  z.object({ status: z.literal('error'), message: z.string() }),
+]);
+
+/**
+ * One sample of an instance's /proc, df and nvidia-smi over SSH. Inside a container /proc/stat and
+ * /proc/meminfo describe the host (what `top` and `free` show there); network and disk are the
+ * container's own.
+ */
+export const InstanceMetrics = z.object({
+  instanceId: z.number().int(),
+  /** Epoch ms. */
+  at: z.number(),
+  /** 100 per busy core, like docker stats (up to 100 × cores); null on the first sample. */
+  cpuPercent: z.number().nullable(),
+  cores: z.number().int().nullable(),
+  memTotalBytes: z.number().nullable(),
+  memUsedBytes: z.number().nullable(),
+  diskTotalBytes: z.number().nullable(),
+  diskUsedBytes: z.number().nullable(),
+  /** Since boot, every interface but loopback. */
+  netRxBytes: z.number().nullable(),
+  netTxBytes: z.number().nullable(),
+  netRxPerSec: z.number().nullable(),
+  netTxPerSec: z.number().nullable(),
+  gpu: GpuReading,
+  /** The point fed to the monitor's series for `instance:<id>`. */
+  values: SampleValues,
 });
 
 export const instanceInspectCalls = {
@@ -49,5 +90,15 @@ export const instanceInspectCalls = {
     z.object({ instanceId: InstanceRef }).strict(),
     z.array(InstancePortalApp),
     "The applications of the instance's /etc/portal.yaml, with the URL of each published port.",
+  ),
+  'instances:metrics': call(
+    z.object({ instanceId: InstanceRef }).strict(),
+    InstanceMetrics,
+    "One sample of the instance's CPU, memory, disk, network (and GPU where nvidia-smi exists) over SSH; within 5 s of the last one, that one again.",
+  ),
+  'instances:watchMetrics': call(
+    z.object({ instanceId: InstanceRef }).strict(),
+    OperationStarted,
+    "Sample every 5 s while this operation (kind `instance-metrics`) lives: `sample` events (InstanceMetrics) and `unreachable` ({ message }); each sample also goes into the monitor's series for `instance:<id>`. Cancel it when the view closes.",
   ),
 } as const;

@@ -30,3 +30,7 @@ export {
 } from './cost';
 export { instanceFleetState, runFleetState, transitionOf } from './fleet-state';
 export { parseNvidiaSmi, NVIDIA_SMI_ARGV, instanceSample, runSample, percentOf } from './metrics';
+export { InstanceMetricsSampler } from './instance-metrics';
+export type { InstanceMetricsData, InstanceMetricsSamplerOptions, MetricsListener } from './instance-metrics';
+export { parseProcSample, procSampleValues, PROC_SAMPLE_SCRIPT } from './proc-metrics';
+export type { ProcReading, GpuReading } from './proc-metrics';

@@ -124,6 +124,8 @@ export class MonitorService {
   private readonly programStates = new Map<string, string>();
   private readonly provisioning = new Map<string, string>();
   private readonly tunnelTimers = new Map<string, { since: number; timer: NodeJS.Timeout | null }>();
+  /** The newest reading per target from another source (the SSH sampler of a watched instance). */
+  private readonly recorded = new Map<string, SampleData>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -204,6 +206,16 @@ export class MonitorService {
     const next = this.settingsStore.update(patch);
     if (this.running && this.intervalMs() !== before) this.schedule(this.intervalMs());
     return next;
+  }
+
+  /**
+   * A reading from another source (an instance's /proc over SSH while someone watches it): charted
+   * at once, and laid over the API's fields in this target's polls while it is fresh.
+   */
+  recordSample(sample: SampleData): void {
+    this.recorded.set(sample.target, sample);
+    this.series.push(sample.target, sample.at, sample.values);
+    this.options.emit({ name: 'monitor:sampled', payload: { samples: [sample], fleet: this.lastFleet } });
   }
 
   /** Feed of operation:stateChanged: builds finished or failed, runs ready or failed. */
@@ -367,6 +379,9 @@ export class MonitorService {
         });
         this.costs.observe(String(i.id), { rate, startDate: i.start_date ?? null }, at / 1000);
         let values = instanceSample(raw);
+        const recorded = this.recorded.get(key);
+        if (recorded && at - recorded.at < 2 * this.intervalMs()) values = { ...values, ...recorded.values };
+        else this.recorded.delete(key);
         if (state === 'running' && this.options.instanceExec) {
           const probed = await this.probeGpu(this.options.instanceExec(i.id));
           if (probed) values = { ...values, ...probed };
