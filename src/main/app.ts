@@ -30,9 +30,16 @@ import { createOperationHandlers } from './handlers/operations';
 import { APP_VERSION } from './version';
 import { findResourcesDir } from './resources-dir';
 import { SshService } from './services/ssh';
-import { createSshHandlers, forwardSshEvents } from './handlers/ssh';
+import { DockerExecTerminals } from './services/terminal';
+import { createSshHandlers, forwardSshEvents, resolveTargetRef } from './handlers/ssh';
 import { createTerminalHandlers, forwardTerminalEvents } from './handlers/terminals';
 import { createTunnelHandlers, forwardTunnelEvents } from './handlers/tunnels';
+import {
+  TunnelDefinitionStore,
+  TunnelsService,
+  TUNNELS_FILE_NAME,
+  createTargetDetailsReader,
+} from './services/tunnels';
 import { createTemplatesHandlers } from './handlers/templates';
 import { createVastHandlers } from './handlers/vast';
 import { createAccountHandlers } from './handlers/account';
@@ -95,10 +102,10 @@ export function createApp(config: AppConfig): App {
   if (config.shell !== 'cli') engine.start();
 
   const ssh = new SshService({ dataDir, env });
+  const execTerminals = new DockerExecTerminals(docker);
   const stopSshEvents = [
     forwardSshEvents(ssh, (name, payload) => bus.emit(name, payload)),
-    forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload)),
-    forwardTunnelEvents(ssh, (name, payload) => bus.emit(name, payload)),
+    forwardTerminalEvents(ssh, (name, payload) => bus.emit(name, payload), execTerminals),
   ];
   const runs = new LocalRunService(docker, { dataDir, appKey: () => ssh.keys.get() });
 
@@ -159,13 +166,36 @@ export function createApp(config: AppConfig): App {
     ssh,
     resolveTarget: createTargetResolver({ runs, vast: () => vastAccount.connection() }),
   };
+  // Tunnels the user opened come back on start (not in the one-shot CLI), on the same local ports.
+  const tunnels = new TunnelsService({
+    ssh,
+    store: new TunnelDefinitionStore(join(dataDir, TUNNELS_FILE_NAME)),
+    resolveTarget: (ref) => resolveTargetRef(ref, sshDeps.resolveTarget),
+    targetDetails: createTargetDetailsReader({ runs, docker, vast: () => vastAccount.connection() }),
+  });
+  stopSshEvents.push(forwardTunnelEvents(tunnels, (name, payload) => bus.emit(name, payload)));
+  if (config.shell !== 'cli') void tunnels.restore();
   const handlers: Handlers = {
     'app:info': () => ({ version: APP_VERSION, shell, platform: process.platform, demoTemplate }),
     ...createEngineHandlers(engine),
     ...createOperationHandlers(operations),
     ...createSshHandlers(sshDeps),
-    ...createTerminalHandlers(sshDeps),
-    ...createTunnelHandlers(sshDeps),
+    ...createTerminalHandlers({
+      ...sshDeps,
+      dockerExec: {
+        terminals: execTerminals,
+        resolveRun: async (ref) => {
+          const run = await runs.get(ref);
+          return {
+            id: run.id,
+            containerId: run.containerId,
+            name: run.name,
+            running: run.state === 'running',
+          };
+        },
+      },
+    }),
+    ...createTunnelHandlers({ tunnels }),
     ...createRunsHandlers({
       runs,
       docker,
@@ -203,6 +233,8 @@ export function createApp(config: AppConfig): App {
       for (const stop of stopSshEvents) stop();
       templates.dispose();
       await vastAccount.dispose();
+      await tunnels.dispose();
+      execTerminals.closeAll();
       await ssh.dispose();
       await operations.dispose();
     },
