@@ -1,6 +1,7 @@
 // tstudio ssh TARGET [--accept-host-key SHA256:…] [-- CMD...]
 //   TARGET: a local run's id, a Vast instance's id, or user@host[:port].
 //   Without CMD: an interactive PTY shell (raw-mode stdin, resize on SIGWINCH); exits with the shell's code.
+//   A dropped connection does not end it: the stream says so, and a fresh shell follows once it is back.
 //   With CMD: as OpenSSH does, the words are joined with spaces and run by the remote shell, so
 //   `tstudio ssh ID -- 'echo $HOME; ls'` means what it means with ssh; exits with its exit code.
 import { homedir } from 'node:os';
@@ -128,7 +129,9 @@ async function runInteractive(
       resolve(e);
     };
     const onInput = (chunk: Buffer | string): void => {
-      if (!session.exited) session.write(chunk);
+      if (session.state === 'open') session.write(chunk);
+      // While the connection is re-established typing is refused: ring the bell rather than lose it quietly.
+      else if (session.state === 'reconnecting') stdout.write('\x07');
     };
     const onAbort = (): void => ssh.terminals.close(info.id);
     const stopResize = terminal.onResize(() => session.resize(stdout.rows || 24, stdout.columns || 80));
