@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSupervisorctlStatus } from '../../src/main/services/supervisor/index';
+import { SANDBOX_CONTAINER_LABELS } from '../../src/main/services/vast/index';
 import { call, waitFor } from '../security/helpers/test-app';
 import { sandboxApp, type SandboxApp } from './helpers/sandbox-app';
 
@@ -211,5 +212,18 @@ describe('metrics of a sandbox instance over SSH', () => {
 
     await call(env.app, 'operations:cancel', { id: opId });
     expect((await env.app.operations.settled(opId)).state).toBe('cancelled');
+  });
+});
+
+describe('local runs list', () => {
+  it("leaves out the sandbox instance's container, which is a run underneath", async () => {
+    const container = await env.containerOf(instanceId);
+    // It carries the run label, so only the sandbox label keeps it out of the list.
+    expect(container.Labels['tstudio.run']).toBe('1');
+    expect(container.Labels[SANDBOX_CONTAINER_LABELS.sandbox]).toBe('1');
+    const runs = await call(env.app, 'runs:list', {});
+    expect(runs.map((r) => r.containerId)).not.toContain(container.Id);
+    // …while the run itself is still reachable by id (the sandbox and terminals use it).
+    expect((await call(env.app, 'runs:get', { id: container.Id })).containerId).toBe(container.Id);
   });
 });

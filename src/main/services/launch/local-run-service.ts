@@ -43,6 +43,9 @@ import {
 } from './workspace';
 import { WorkspaceChoices } from './workspace-choices';
 
+/** The label the Vast sandbox puts on its instances' containers (they are not the user's runs). */
+const SANDBOX_LABEL = 'tstudio.sandbox';
+
 /** What long work reports through; an OperationContext fits it. */
 export interface ProgressReporter {
   readonly signal: AbortSignal;
@@ -626,7 +629,11 @@ export class LocalRunService {
       .catch((err: unknown) => {
         throw dockerError(err, 'list runs');
       });
-    const runs = await Promise.all(containers.map((c) => this.get(c.Id).catch(() => null)));
+    // Sandbox instances are local runs underneath (tstudio.run=1) but belong to the Vast view: the
+    // sandbox labels them tstudio.sandbox=1 (SANDBOX_CONTAINER_LABELS.sandbox in vast/, which this
+    // service may not import: vast depends on launch).
+    const own = containers.filter((c) => c.Labels?.[SANDBOX_LABEL] !== '1');
+    const runs = await Promise.all(own.map((c) => this.get(c.Id).catch(() => null)));
     return runs.filter((r): r is RunInfo => r !== null).sort((a, b) => b.createdAt - a.createdAt);
   }
 
