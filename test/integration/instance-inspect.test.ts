@@ -227,3 +227,13 @@ describe('local runs list', () => {
     expect((await call(env.app, 'runs:get', { id: container.Id })).containerId).toBe(container.Id);
   });
 });
+
+describe('monitor', () => {
+  it('watches the sandbox instance as an instance, not also as a local run', async () => {
+    const container = await env.containerOf(instanceId);
+    const fleet = await call(env.app, 'monitor:pollNow', {});
+    const keys = fleet.targets.map((t) => t.key);
+    expect(keys).toContain(`instance:${instanceId}`);
+    expect(keys).not.toContain(`run:${container.Id.slice(0, 12)}`);
+  });
+});

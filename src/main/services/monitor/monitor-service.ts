@@ -12,6 +12,7 @@ import type { OperationSummary } from '../../../shared/contract/operations';
 import type { TunnelInfo } from '../../../shared/contract/tunnels';
 import { AppError } from '../../../shared/errors';
 import {
+  SANDBOX_CONTAINER_LABELS,
   VastClient,
   type VastClientOptions,
   type VastConnection,
@@ -420,7 +421,10 @@ export class MonitorService {
     if (!docker) return;
     let containers: Docker.ContainerInfo[];
     try {
-      containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABELS.run}=1`] } });
+      // A sandbox instance's container is a run underneath; it is watched (and counted) as an instance.
+      containers = (
+        await docker.listContainers({ all: true, filters: { label: [`${RUN_LABELS.run}=1`] } })
+      ).filter((c) => c.Labels?.[SANDBOX_CONTAINER_LABELS.sandbox] !== '1');
       this.runsSource = { ok: true, error: null };
     } catch (err) {
       this.runsSource = { ok: false, error: AppError.from(err).message };

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { api } from '../../api';
 import { ProgramsPanel, type ProgramsSource } from '../runs/SupervisorPanel';
+import './instances.css';
 
 /** The instance-inspect calls (supervisorctl over SSH) as a programs view's data source. */
 export function instanceProgramsSource(instanceId: number): ProgramsSource {
