@@ -36,6 +36,12 @@ export function createWsApi(url: string, onState?: (s: ConnectionState) => void)
       } catch {
         return;
       }
+      // Terminal output is most of the traffic in a flood: a cheap shape check instead of the schema
+      // walk (the listener still gets exactly the contract's payload, and nothing else passes).
+      if (isTerminalOutput(parsed)) {
+        for (const l of listeners.get('terminal:output') ?? []) l(parsed.payload);
+        return;
+      }
       const msg = ServerMessage.safeParse(parsed);
       if (!msg.success) return;
       const m = msg.data;
@@ -96,4 +102,22 @@ export function createWsApi(url: string, onState?: (s: ConnectionState) => void)
     return () => void resyncListeners.delete(listener);
   };
   return api as unknown as Api;
+}
+
+function isTerminalOutput(m: unknown): m is {
+  t: 'event';
+  name: 'terminal:output';
+  payload: { id: string; data: string; bytes: number; offset: number };
+} {
+  if (typeof m !== 'object' || m === null) return false;
+  const { t, name, payload } = m as { t?: unknown; name?: unknown; payload?: unknown };
+  if (t !== 'event' || name !== 'terminal:output' || typeof payload !== 'object' || payload === null)
+    return false;
+  const p = payload as Record<string, unknown>;
+  return (
+    typeof p.id === 'string' &&
+    typeof p.data === 'string' &&
+    typeof p.bytes === 'number' &&
+    typeof p.offset === 'number'
+  );
 }
