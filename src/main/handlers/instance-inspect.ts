@@ -6,6 +6,7 @@ import type { InstanceEndpoints } from '../instance-endpoints';
 import { publishedUrl } from '../instance-endpoints';
 import { InstanceMetricsSampler, type SampleData } from '../services/monitor';
 import type { OperationManager } from '../services/operations';
+import { targetKey, type ConnectionLease, type SshService } from '../services/ssh';
 import {
   snapshotChangeKey,
   SshExecTransport,
@@ -20,8 +21,8 @@ export type InstanceInspectHandlers = {
 };
 
 export interface InstanceInspectDeps {
-  /** SshService (its exec on the shared connection pool). */
-  ssh: SshExecRunner;
+  /** SshService: exec on the shared connection pool, and the pool itself for watches to hold. */
+  ssh: SshExecRunner & { pool: Pick<SshService['pool'], 'acquire'> };
   endpoints: InstanceEndpoints;
   operations: OperationManager;
   /** The monitor's series (MonitorService.recordSample): every SSH metrics sample goes there. */
@@ -32,6 +33,33 @@ export interface InstanceInspectDeps {
 
 /** SSH failures that mean the endpoint may have moved (an instance restarted on other ports). */
 const STALE_ENDPOINT_CODES = new Set(['SSH_CONNECT', 'SSH_HOST_KEY_MISMATCH', 'TIMEOUT']);
+
+/**
+ * Holds the pooled SSH connection to an instance for the life of a watch. The pool closes a
+ * connection when its last user lets go, so without a holder every refresh would be a new
+ * handshake (a second or more through Vast's SSH proxy). Follows the endpoint if it moves.
+ */
+class ConnectionHold {
+  private held: { key: string; lease: ConnectionLease } | null = null;
+
+  constructor(
+    private readonly deps: InstanceInspectDeps,
+    private readonly instanceId: number,
+  ) {}
+
+  async refresh(signal?: AbortSignal): Promise<void> {
+    const { target } = await this.deps.endpoints.resolve(this.instanceId, signal);
+    const key = targetKey(target);
+    if (this.held?.key === key) return;
+    this.release();
+    this.held = { key, lease: this.deps.ssh.pool.acquire(target) };
+  }
+
+  release(): void {
+    this.held?.lease.release();
+    this.held = null;
+  }
+}
 
 export function createInstanceInspectHandlers(deps: InstanceInspectDeps): InstanceInspectHandlers {
   const { endpoints, operations } = deps;
@@ -47,8 +75,9 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
     new SupervisorClient(await transportFor(instanceId, signal));
 
   /** A connection failure forgets the endpoint, so the next try looks it up again. */
+  const isStale = (err: unknown) => err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code);
   const forgetIfStale = (instanceId: number, err: unknown) => {
-    if (err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code)) endpoints.forget(instanceId);
+    if (isStale(err)) endpoints.forget(instanceId);
   };
   const onInstance = async <T>(
     instanceId: number,
@@ -75,26 +104,35 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
         work: async (ctx) => {
           let last = '';
           let lastError = '';
-          while (!ctx.signal.aborted) {
-            try {
-              const snapshot = await onInstance(instanceId, (s) => s.snapshot(ctx.signal), ctx.signal);
-              lastError = '';
-              const key = snapshotChangeKey(snapshot);
-              if (key !== last) {
-                last = key;
-                ctx.emit('status', snapshot);
+          const hold = new ConnectionHold(deps, instanceId);
+          try {
+            while (!ctx.signal.aborted) {
+              try {
+                await hold.refresh(ctx.signal);
+                const snapshot = await onInstance(instanceId, (s) => s.snapshot(ctx.signal), ctx.signal);
+                lastError = '';
+                const key = snapshotChangeKey(snapshot);
+                if (key !== last) {
+                  last = key;
+                  ctx.emit('status', snapshot);
+                }
+              } catch (err) {
+                if (ctx.signal.aborted) break;
+                // A link that timed out may be dead without knowing it yet: let it go, so the next
+                // refresh makes a fresh connection instead of waiting for keepalive to notice.
+                if (isStale(err)) hold.release();
+                // A dropped connection or a reboot is not the end of the watch: say so and try again.
+                const message = AppError.from(err).message;
+                if (message !== lastError) {
+                  lastError = message;
+                  last = '';
+                  ctx.emit('unreachable', { message });
+                }
               }
-            } catch (err) {
-              if (ctx.signal.aborted) break;
-              // A dropped connection or a reboot is not the end of the watch: say so and try again.
-              const message = AppError.from(err).message;
-              if (message !== lastError) {
-                lastError = message;
-                last = '';
-                ctx.emit('unreachable', { message });
-              }
+              await pause(intervalMs, ctx.signal);
             }
-            await pause(intervalMs, ctx.signal);
+          } finally {
+            hold.release();
           }
           return null;
         },
@@ -144,13 +182,19 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
         title: `Metrics of instance ${instanceId}`,
         work: async (ctx) => {
           let lastError = '';
+          const hold = new ConnectionHold(deps, instanceId);
+          const keepHeld = () => void hold.refresh(ctx.signal).catch(() => undefined);
+          keepHeld();
           const release = metrics.watch(instanceId, {
             onSample: (sample) => {
               lastError = '';
+              keepHeld();
               ctx.emit('sample', sample);
             },
             onError: (err) => {
               forgetIfStale(instanceId, err);
+              if (isStale(err)) hold.release();
+              keepHeld();
               const message = AppError.from(err).message;
               if (message === lastError) return;
               lastError = message;
@@ -164,6 +208,7 @@ export function createInstanceInspectHandlers(deps: InstanceInspectDeps): Instan
             });
           } finally {
             release();
+            hold.release();
           }
           return null;
         },

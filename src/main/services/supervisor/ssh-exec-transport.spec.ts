@@ -57,4 +57,11 @@ describe('SshExecTransport', () => {
       new SshExecTransport(runner, target).exec(['sleep', '9'], { timeoutMs: 20 }),
     ).rejects.toMatchObject({ code: 'TIMEOUT' });
   });
+
+  it('keeps its deadline even when the exec ignores the signal (a channel that never opens)', async () => {
+    const runner: SshExecRunner = { exec: () => new Promise(() => undefined) };
+    await expect(
+      new SshExecTransport(runner, target).exec(['true'], { timeoutMs: 20 }),
+    ).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
 });

@@ -57,10 +57,10 @@ export class SshExecTransport implements ExecTransport {
     const signals = [opts.signal, timeout].filter((s): s is AbortSignal => s !== undefined && s !== null);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
-      const r = await this.ssh.exec(this.target, withEnvAndUser(argv, opts, this.target.user), {
+      const r = await untilAborted(
+        this.ssh.exec(this.target, withEnvAndUser(argv, opts, this.target.user), { signal, ...extra }),
         signal,
-        ...extra,
-      });
+      );
       // A command killed by a signal has no exit code; -1 says "did not exit normally", as docker's does.
       return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
     } catch (e) {
@@ -72,6 +72,30 @@ export class SshExecTransport implements ExecTransport {
       throw e;
     }
   }
+}
+
+/*
+ * The SSH service's exec notices the signal only once its channel is open; on a box that froze with
+ * the connection up, opening the channel itself hangs until keepalive gives up (tens of seconds).
+ * A deadline must hold regardless: stop waiting at the signal, and let the exec settle on its own.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new AppError('CANCELLED', 'Cancelled.'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 function emit(text: string, to: ((s: string) => void) | undefined): void {
