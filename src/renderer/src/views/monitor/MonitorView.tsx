@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { api, asAppError } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
 import { navigateTo } from '../../stores/notifications-store';
@@ -8,22 +8,34 @@ import type { TargetData } from './monitor-api';
 import { connectMonitor, useMonitorStore } from './monitor-store';
 import { SettingsPanel } from './SettingsPanel';
 import { TargetDetail } from './TargetDetail';
-import { attentionOrder, TargetList } from './TargetList';
+import { TargetList } from './TargetList';
+import { ATTENTION_RANKS, rankOf } from './target-order';
 import './monitor.css';
 
 const ATTENTION_SHOWN = 8;
 
+/** One formatter for every poll's time: toLocaleTimeString builds a new one on each call. */
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Settings change when the user saves them, not on a poll: the form does not render per poll. */
+const Settings = memo(SettingsPanel);
+
 /** The fleet at a glance: counts, money, what needs attention first, then every target's charts. */
 export function MonitorView() {
-  const { fleet, version, error, settings, polling, pollNow } = useMonitorStore();
+  const { fleet, ordered, orderKeys, version, error, settings, polling, pollNow } = useMonitorStore();
   const [selected, setSelected] = useState<string | null>(null);
   useEffect(() => void connectMonitor(), []);
 
-  const attention = useMemo(
-    () => attentionOrder((fleet?.targets ?? []).filter((t) => t.attention.length > 0)),
-    [fleet],
+  // The ordered list starts with the targets that need attention: they are its prefix.
+  const attention = useMemo(() => {
+    let n = 0;
+    while (n < ordered.length && rankOf(ordered[n]!) < ATTENTION_RANKS) n++;
+    return ordered.slice(0, n);
+  }, [ordered]);
+  const current = useMemo(
+    () => (selected === null ? null : (fleet?.targets.find((t) => t.key === selected) ?? null)),
+    [fleet, selected],
   );
-  const current = fleet?.targets.find((t) => t.key === selected) ?? null;
 
   return (
     <section className="monitor-view view-fill" aria-label="Monitor">
@@ -31,7 +43,7 @@ export function MonitorView() {
         <h1>Monitor</h1>
         <span className="muted">
           {fleet && fleet.at > 0
-            ? `polled ${new Date(fleet.at).toLocaleTimeString()} · every ${Math.round(fleet.intervalMs / 1000)} s`
+            ? `polled ${clock.format(fleet.at)} · every ${Math.round(fleet.intervalMs / 1000)} s`
             : 'waiting for the first poll…'}
         </span>
         <button type="button" onClick={() => void pollNow()} disabled={polling}>
@@ -54,7 +66,7 @@ export function MonitorView() {
         </div>
       ) : null}
       {fleet ? <FleetOverview fleet={fleet} /> : null}
-      {settings ? <SettingsPanel settings={settings} /> : null}
+      {settings ? <Settings settings={settings} /> : null}
       {attention.length > 0 ? (
         <section className="monitor-attention" aria-label="Needs attention">
           <h2>
@@ -77,7 +89,7 @@ export function MonitorView() {
       ) : null}
       {fleet && fleet.targets.length > 0 ? (
         <div className="monitor-main">
-          <TargetList targets={fleet.targets} selected={selected} onSelect={setSelected} />
+          <TargetList rows={ordered} orderKeys={orderKeys} selected={selected} onSelect={setSelected} />
           {current ? (
             <TargetDetail target={current} version={version} />
           ) : (
@@ -98,7 +110,7 @@ function AttentionItem({ target: t, onShow }: { target: TargetData; onShow: () =
         ? `failed: ${t.statusMsg ?? t.rawState}`
         : a === 'over-budget'
           ? `over budget: ${cost(t.costSoFar)} of ${cost(t.budgetUsd)}`
-          : `idle GPU since ${t.idleSince ? new Date(t.idleSince).toLocaleTimeString() : '—'}, ${perHour(t.ratePerHour)}`,
+          : `idle GPU since ${t.idleSince ? clock.format(t.idleSince) : '—'}, ${perHour(t.ratePerHour)}`,
     )
     .join(' · ');
   return (

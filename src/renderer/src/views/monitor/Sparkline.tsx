@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricKey } from '../../../../shared/contract/monitor';
-import { seriesOf, useMonitorStore } from './monitor-store';
+import { addChart, type LiveChart } from './live-charts';
+import { seriesOf } from './monitor-store';
 
 export interface SparklineProps {
   target: string;
@@ -14,7 +15,12 @@ export interface SparklineProps {
   /** The y range; null: fit the data (bytes per second). */
   max?: number | null;
   label: string;
+  /** The newest points drawn; a sparkline shows the recent trend, not two hours. */
+  points?: number;
 }
+
+/** 15 minutes at the product's 10 s interval. */
+const SPARK_POINTS = 90;
 
 const COLORS: Record<MetricKey, string> = {
   gpuUtil: '#2f6feb',
@@ -30,7 +36,8 @@ const EMPTY: uPlot.AlignedData = [[], []];
 
 /**
  * A small live chart of one metric of one target, drawn by uPlot from the bounded SeriesWindow.
- * It redraws when a poll is applied (the store's version), never more often.
+ * It redraws when a poll changed its series (live-charts), never more often and never through a
+ * React render: the component renders once and the poll draws it.
  */
 export function Sparkline({
   target,
@@ -40,11 +47,9 @@ export function Sparkline({
   axes = false,
   max = 100,
   label,
+  points = axes ? Infinity : SPARK_POINTS,
 }: SparklineProps) {
   const host = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
-  const drawn = useRef(-1);
-  const version = useMonitorStore((s) => s.version);
 
   useEffect(() => {
     if (!host.current) return;
@@ -73,21 +78,23 @@ export function Sparkline({
         { stroke: COLORS[metric], fill: `${COLORS[metric]}22`, width: 1, points: { show: false } },
       ],
     };
-    plot.current = new uPlot(opts, EMPTY, host.current);
-    drawn.current = -1;
-    return () => {
-      plot.current?.destroy();
-      plot.current = null;
+    const plot = new uPlot(opts, EMPTY, host.current);
+    const chart: LiveChart = {
+      target,
+      metric,
+      drawn: -1,
+      draw(w) {
+        const from = Math.max(0, w.at.length - points);
+        const data = from === 0 ? [w.at, w.values[metric]] : [w.at.slice(from), w.values[metric].slice(from)];
+        plot.setData(data as uPlot.AlignedData);
+      },
     };
-  }, [width, height, axes, max, metric]);
-
-  useEffect(() => {
-    const w = seriesOf(target);
-    const u = plot.current;
-    if (!u || !w || w.version === drawn.current) return;
-    drawn.current = w.version;
-    u.setData([w.at, w.values[metric]] as uPlot.AlignedData);
-  }, [target, metric, version, width, height, axes, max]);
+    const remove = addChart(chart, seriesOf(target));
+    return () => {
+      remove();
+      plot.destroy();
+    };
+  }, [target, width, height, axes, max, metric, points]);
 
   return (
     <div ref={host} className={axes ? 'monitor-chart' : 'monitor-sparkline'} role="img" aria-label={label} />
