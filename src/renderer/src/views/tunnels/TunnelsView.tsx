@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { api, asAppError } from '../../api';
-import { useTunnelsStore, type TunnelData } from './tunnels-store';
+import { openTunnelInBrowser, useTunnelsStore, type TunnelData } from './tunnels-store';
+import { DeclaredTunnelsButton } from './DeclaredTunnelsButton';
 import { formatBytes } from '../builds/build-model';
+import { useVastStore } from '../vast/vast-store';
+import './tunnels.css';
 
 const STATE_TEXT: Record<TunnelData['state'], string> = {
   idle: 'idle',
@@ -12,18 +15,53 @@ const STATE_TEXT: Record<TunnelData['state'], string> = {
   failed: 'failed',
 };
 
+interface TargetChoice {
+  ref: string;
+  text: string;
+}
+
+/** Running local runs (asked for here) and the Vast instances the Vast view already knows. */
+function useTargetChoices(): TargetChoice[] {
+  const [runs, setRuns] = useState<TargetChoice[]>([]);
+  const instances = useVastStore((s) => s.instances);
+  useEffect(() => {
+    let live = true;
+    api['runs:list']({})
+      .then((list) => {
+        if (!live) return;
+        setRuns(
+          list
+            .filter((r) => r.state === 'running' && r.ssh)
+            .map((r) => ({ ref: r.id, text: `Run ${r.name} (${r.id})` })),
+        );
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  const fromVast = (instances ?? [])
+    .filter((i) => i.actualStatus === 'running')
+    .map((i) => ({ ref: String(i.id), text: `Instance ${i.id}${i.label ? ` (${i.label})` : ''}` }));
+  return [...runs, ...fromVast];
+}
+
 export function TunnelsView() {
   const { tunnels, error, load, open, close } = useTunnelsStore();
+  const choices = useTargetChoices();
+  const [picked, setPicked] = useState('');
   const [target, setTarget] = useState('');
   const [remotePort, setRemotePort] = useState('');
   const [localPort, setLocalPort] = useState('0');
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState<string | null>(null);
-  const [copyError, setCopyError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
 
   useEffect(() => {
     void load();
   }, [load]);
+
+  const chosen = picked || choices[0]?.ref || '';
 
   const copyCommand = async (t: TunnelData) => {
     try {
@@ -41,8 +79,13 @@ export function TunnelsView() {
       setCopied(t.id);
       setTimeout(() => setCopied(null), 1500);
     } catch (err) {
-      setCopyError(asAppError(err).message);
+      setActionError(asAppError(err).message);
     }
+  };
+
+  const openInBrowser = (t: TunnelData) => {
+    setActionError(null);
+    void openTunnelInBrowser(t.id).catch((err) => setActionError(asAppError(err).message));
   };
 
   return (
@@ -50,6 +93,24 @@ export function TunnelsView() {
       <header className="view-header">
         <h1 id="tunnels-title">Tunnels</h1>
       </header>
+      <div className="inline-form tunnel-form declared-picker" role="group" aria-label="Declared tunnels">
+        <select
+          aria-label="Run or instance"
+          value={chosen}
+          onChange={(e) => setPicked(e.target.value)}
+          disabled={choices.length === 0}
+        >
+          {choices.length === 0 ? <option value="">No running run or instance</option> : null}
+          {choices.map((c) => (
+            <option key={c.ref} value={c.ref}>
+              {c.text}
+            </option>
+          ))}
+        </select>
+        {chosen ? (
+          <DeclaredTunnelsButton key={chosen} target={chosen} label="Open its declared tunnels" />
+        ) : null}
+      </div>
       <form
         className="inline-form tunnel-form"
         aria-label="Open a tunnel"
@@ -85,16 +146,16 @@ export function TunnelsView() {
           {busy ? 'Opening…' : 'Open tunnel'}
         </button>
       </form>
-      {(error ?? copyError) ? (
+      {(error ?? actionError) ? (
         <div className="banner banner-error" role="alert">
-          {error ?? copyError}
+          {error ?? actionError}
         </div>
       ) : null}
       {tunnels.length === 0 ? (
         <EmptyState title="No tunnels open">
           <p>
-            Open a tunnel from a local run or a Vast instance to reach its web apps on 127.0.0.1, or forward
-            any port above.
+            Pick a running run or instance above to reach every web app it declares on 127.0.0.1, or forward
+            any port by hand. Open tunnels come back when the app restarts.
           </p>
         </EmptyState>
       ) : (
@@ -106,7 +167,6 @@ export function TunnelsView() {
               <th>Through</th>
               <th>State</th>
               <th>Connections</th>
-              <th>In / out</th>
               <th />
             </tr>
           </thead>
@@ -114,31 +174,49 @@ export function TunnelsView() {
             {tunnels.map((t) => (
               <tr key={t.id} data-testid={`tunnel-${t.remotePort}`}>
                 <td>
-                  <code>127.0.0.1:{t.localPort ?? '…'}</code>
+                  {t.localPort === null && t.requestedLocalPort === 0 && t.state === 'failed' ? (
+                    <span className="muted">not bound</span>
+                  ) : (
+                    <code>127.0.0.1:{t.localPort ?? (t.requestedLocalPort || '…')}</code>
+                  )}
                 </td>
-                <td>
+                <td className="tunnel-remote">
+                  {t.app ? (
+                    <div className="tunnel-app" title={t.app.name}>
+                      {t.app.name}
+                    </div>
+                  ) : null}
                   <code>
                     {t.remoteHost}:{t.remotePort}
                   </code>
                 </td>
-                <td className="muted">
-                  {t.target.user}@{t.target.host}:{t.target.port}
+                <td className="tunnel-through">
+                  <div className="tunnel-ref" title={t.targetRef}>
+                    {t.targetRef}
+                  </div>
+                  <div className="small muted">
+                    {t.target.user}@{t.target.host}:{t.target.port}
+                  </div>
                 </td>
-                <td>
+                <td className="tunnel-state-cell">
                   <span className={`tunnel-state tunnel-${t.state}`}>{STATE_TEXT[t.state]}</span>
-                  {t.error ? <div className="small muted">{t.error.message}</div> : null}
+                  {t.error ? <div className="small tunnel-error">{t.error.message}</div> : null}
                 </td>
-                <td>
-                  {t.activeConnections} open · {t.totalConnections} total
-                </td>
-                <td>
-                  {formatBytes(t.bytesIn)} / {formatBytes(t.bytesOut)}
+                <td className="tunnel-traffic">
+                  <div>
+                    {t.activeConnections} open · {t.totalConnections} total
+                  </div>
+                  <div className="small muted">
+                    {formatBytes(t.bytesIn)} in / {formatBytes(t.bytesOut)} out
+                  </div>
                 </td>
                 <td className="row-actions">
                   <button
                     type="button"
                     disabled={t.state !== 'up' || t.localPort === null}
-                    onClick={() => window.open(`http://127.0.0.1:${t.localPort}/`, '_blank', 'noopener')}
+                    onClick={() => openInBrowser(t)}
+                    title={t.app ? `Open ${t.app.name} in the browser` : 'Open in the browser'}
+                    aria-label={t.app ? `Open ${t.app.name}` : `Open 127.0.0.1:${t.localPort ?? ''}`}
                   >
                     Open
                   </button>
