@@ -104,8 +104,8 @@ const TargetRow = memo(
             </span>
           ))}
         </span>
-        <Sparkline target={t.key} metric="gpuUtil" label={`GPU utilisation of ${t.name}`} />
-        <Sparkline target={t.key} metric="cpu" label={`CPU of ${t.name}`} />
+        <Sparkline target={t.key} metric="gpuUtil" width={90} label={`GPU utilisation of ${t.name}`} />
+        <Sparkline target={t.key} metric="cpu" width={90} label={`CPU of ${t.name}`} />
       </button>
     );
   },

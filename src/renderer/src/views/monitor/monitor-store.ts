@@ -35,6 +35,8 @@ interface MonitorState {
   fleet: FleetData | null;
   /** The fleet's targets in attention order (the same array while the order and rows hold). */
   ordered: TargetData[];
+  /** Each target by key, for views that show one (an instance card): the same objects as `fleet`. */
+  byKey: Map<string, TargetData>;
   /** The keys of `ordered`: a new array only when the order itself changed (the list re-measures). */
   orderKeys: string[];
   /** Bumped once per applied poll; charts redraw on it. */
@@ -49,6 +51,7 @@ interface MonitorState {
 export const useMonitorStore = create<MonitorState>((set) => ({
   fleet: null,
   ordered: [],
+  byKey: new Map(),
   orderKeys: [],
   version: 0,
   error: null,
@@ -131,6 +134,7 @@ function applyPoll(payload: SampledData): void {
     const ordered = stableOrder(s.ordered, targets);
     return {
       fleet: { ...payload.fleet, targets },
+      byKey: targets === s.fleet?.targets ? s.byKey : new Map(targets.map((t) => [t.key, t])),
       ordered,
       orderKeys: keysOf(ordered, s.orderKeys),
       version: s.version + 1,
@@ -175,6 +179,7 @@ export function connectMonitor(): Promise<void> {
           ? { settings, version: st.version + 1 }
           : {
               fleet,
+              byKey: new Map(fleet.targets.map((t) => [t.key, t])),
               ordered: stableOrder(null, fleet.targets),
               orderKeys: fleet.targets.length ? keysOf(stableOrder(null, fleet.targets), []) : [],
               settings,

@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { api, asAppError } from '../../api';
 import { LogView } from '../../log/LogView';
 import { LogBuffer } from '../../log/log-buffer';
 import { openTerminalFor } from '../terminals/TerminalsView';
 import { DestroyDialog } from './DestroyDialog';
-import { cost, duration, gb, perHour } from './format';
+import { duration, gb, perHour } from './format';
+import { InstanceLiveStats } from './InstanceLiveStats';
+import './instance-card.css';
 import { LaunchProgress } from './LaunchProgress';
 import { useVastStore, type InstanceData } from './vast-store';
 
@@ -18,8 +20,35 @@ function statusTone(i: InstanceData): 'ok' | 'moving' | 'bad' | 'idle' {
   return 'moving';
 }
 
-export function InstanceCard({ instance: i }: { instance: InstanceData }) {
-  const { instanceAction, relabel } = useVastStore();
+/**
+ * Whether two readings of an instance show the same card. Uptime and cost move on every poll, but
+ * the card shows uptime in minutes: a poll that moved only seconds renders nothing.
+ */
+function sameCard(a: InstanceData, b: InstanceData): boolean {
+  if (a === b) return true;
+  for (const k of Object.keys(a) as (keyof InstanceData)[]) {
+    if (k === 'uptimeSeconds' || k === 'costSoFar') continue;
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || JSON.stringify(x) !== JSON.stringify(y))
+      return false;
+  }
+  return (
+    Object.keys(a).length === Object.keys(b).length && duration(a.uptimeSeconds) === duration(b.uptimeSeconds)
+  );
+}
+
+export const InstanceCard = memo(
+  function InstanceCard({ instance: i }: { instance: InstanceData }) {
+    return <Card instance={i} />;
+  },
+  (a, b) => sameCard(a.instance, b.instance),
+);
+
+function Card({ instance: i }: { instance: InstanceData }) {
+  const instanceAction = useVastStore((s) => s.instanceAction);
+  const relabel = useVastStore((s) => s.relabel);
   const [busy, setBusy] = useState<Busy>(null);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -81,17 +110,12 @@ export function InstanceCard({ instance: i }: { instance: InstanceData }) {
           {i.statusMsg}
         </p>
       ) : null}
+      <InstanceLiveStats id={i.id} name={name} uptimeSeconds={i.uptimeSeconds} />
       <dl className="vast-instance-facts">
         <dt>GPU</dt>
         <dd>{i.gpuName ? `${i.numGpus ?? 1}× ${i.gpuName}` : '—'}</dd>
         <dt>Price</dt>
         <dd>{perHour(i.dphTotal)}</dd>
-        <dt>Uptime</dt>
-        <dd>{duration(i.uptimeSeconds)}</dd>
-        <dt>Cost so far</dt>
-        <dd title="An estimate: price × time since start; Vast also bills the disk while stopped">
-          {cost(i.costSoFar)}
-        </dd>
         <dt>SSH</dt>
         <dd className="wide vast-ssh">
           {i.ssh ? (

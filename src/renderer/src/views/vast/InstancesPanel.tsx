@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { useOperation } from '../../stores/operations-store';
 import { InstanceCard } from './InstanceCard';
@@ -5,7 +6,19 @@ import { LaunchProgress } from './LaunchProgress';
 import { useVastStore, type LaunchEntry } from './vast-store';
 
 export function InstancesPanel({ onSearch }: { onSearch: () => void }) {
-  const { instances, instancesError, refreshingInstances, refreshInstances, launches } = useVastStore();
+  const instances = useVastStore((s) => s.instances);
+  const instancesError = useVastStore((s) => s.instancesError);
+  const refreshingInstances = useVastStore((s) => s.refreshingInstances);
+  const refreshInstances = useVastStore((s) => s.refreshInstances);
+  const launches = useVastStore((s) => s.launches);
+  // Newest first; sorted once per list, not on every render of the panel.
+  const sorted = useMemo(
+    () =>
+      (instances ?? [])
+        .slice()
+        .sort((a, b) => (b.startDate ?? Infinity) - (a.startDate ?? Infinity) || b.id - a.id),
+    [instances],
+  );
   return (
     <div className="vast-instances">
       <div className="vast-panel-bar">
@@ -40,12 +53,9 @@ export function InstancesPanel({ onSearch }: { onSearch: () => void }) {
         </EmptyState>
       ) : (
         <div className="vast-instance-list">
-          {(instances ?? [])
-            .slice()
-            .sort((a, b) => (b.startDate ?? Infinity) - (a.startDate ?? Infinity) || b.id - a.id)
-            .map((i) => (
-              <InstanceCard key={i.id} instance={i} />
-            ))}
+          {sorted.map((i) => (
+            <InstanceCard key={i.id} instance={i} />
+          ))}
         </div>
       )}
     </div>
