@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CLI, REPO_ROOT } from '../integration/helpers/cli';
 import { test, expect } from './fixtures';
@@ -154,6 +154,51 @@ test.describe('Monitor and notifications', () => {
       await expect(overview.getByTestId('fleet-instances')).toHaveText('4 on Vast');
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  test('a program in the demo template fails and a notification appears that leads to its log', async ({
+    page,
+    serve,
+  }) => {
+    const data = join(dir, 'data');
+    const s = await serve({ TSTUDIO_DATA_DIR: data, TSTUDIO_MONITOR_INTERVAL_MS: '1000' });
+    try {
+      await page.goto(s.url);
+      await page.getByRole('button', { name: /^Local runs/ }).click();
+      await page.getByRole('button', { name: 'Run the demo (SSH mode)' }).click();
+      // The user is elsewhere when the program dies: the toast is what tells them.
+      await page.getByRole('button', { name: /^Monitor/ }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Monitor' })).toBeVisible();
+
+      // `flaky` exits at once every time; supervisord gives up after its retries: FATAL.
+      const toasts = page.getByRole('region', { name: 'Notifications' });
+      const toast = toasts.getByRole('button', { name: /^flaky is FATAL in / });
+      await expect(toast).toBeVisible({ timeout: 180_000 });
+      await toast.click();
+      await expect(page).toHaveURL(/#\/runs$/);
+      await expect(page.getByRole('heading', { level: 1, name: 'Local runs' })).toBeVisible();
+      // The place it leads to: that program's log, open and showing what it printed.
+      const anchor = page.locator('#program-log-flaky');
+      await expect(anchor).toBeVisible({ timeout: 15_000 });
+      await expect(anchor.getByRole('log', { name: 'Log of flaky' })).not.toBeEmpty({ timeout: 15_000 });
+      await expect(toast).toHaveCount(0);
+      await page.screenshot({ path: 'test-results/screens/monitor-program-failed.png' });
+    } finally {
+      // Only this test's runs: their key file lives in this test's data dir.
+      const mine = execFileSync('docker', [
+        'ps',
+        '-a',
+        '--filter',
+        'label=tstudio.run=1',
+        '--format',
+        '{{.ID}} {{.Label "tstudio.run.identity-file"}}',
+      ])
+        .toString()
+        .split('\n')
+        .filter((l) => l.split(' ')[1]?.startsWith(dir))
+        .map((l) => l.split(' ')[0]!);
+      if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
     }
   });
 });
