@@ -30,10 +30,9 @@ const DOM_ROUNDS = 5;
 const WEBGL_ROUNDS = 2;
 const KEYS = 200;
 const TMUX_KEYS = 60;
-// As main's terminal sessions during a flood (DEFAULT_PTY_OPTIONS): batches of up to 256 KiB, at most
-// 2 MiB unacknowledged. The baseline gets the same batches and window.
-const CHUNK_CHARS = 256 * 1024;
-const WINDOW_CHARS = 2 * 1024 * 1024;
+// As main's shell session: batches of up to 64 KiB, at most 512 KiB unacknowledged.
+const CHUNK_CHARS = 64 * 1024;
+const WINDOW_CHARS = 512 * 1024;
 const REMOTE_PAYLOAD = '/tmp/tstudio-bench-payload.txt';
 
 const dir = mkdtempSync(join(tmpdir(), 'tstudio-bench-terminal-'));

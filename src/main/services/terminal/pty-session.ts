@@ -15,11 +15,6 @@ export interface PtyOptions {
   coalesceMs: number;
   /** …or until this many bytes are pending. */
   coalesceBytes: number;
-  /**
-   * …or this many while the view is behind (a flood): fewer, bigger batches cost the page less
-   * per byte, and nobody waits on a keystroke's echo in the middle of a flood.
-   */
-  floodCoalesceBytes: number;
   /** Bytes sent to the view and not yet acknowledged at which the source is paused. */
   highWaterBytes: number;
   /** …and at or below which it is resumed. */
@@ -33,11 +28,8 @@ export const DEFAULT_PTY_OPTIONS: PtyOptions = {
   scrollbackBytes: 2 * 1024 * 1024,
   coalesceMs: 16,
   coalesceBytes: 64 * 1024,
-  floodCoalesceBytes: 256 * 1024,
-  // The window must cover the round trip of an ack (page -> main -> resume) at the page's drawing
-  // speed, or the page sits idle between bursts: 1 MB is about 30 ms of xterm's parsing.
-  highWaterBytes: 2 * 1024 * 1024,
-  lowWaterBytes: 1024 * 1024,
+  highWaterBytes: 512 * 1024,
+  lowWaterBytes: 128 * 1024,
 };
 
 /** One batch of output for the view. */
@@ -330,9 +322,7 @@ export class PtySession extends EventEmitter {
     if (!this.attachedValue) return;
     this.pending += text;
     this.pendingBytes += bytes;
-    const flooding = this.unacked >= this.options.lowWaterBytes;
-    const batchBytes = flooding ? this.options.floodCoalesceBytes : this.options.coalesceBytes;
-    if (this.pendingBytes >= batchBytes) this.flush();
+    if (this.pendingBytes >= this.options.coalesceBytes) this.flush();
     else if (!this.flushTimer) this.flushTimer = setTimeout(() => this.flush(), this.options.coalesceMs);
     // Pending output counts as unacknowledged too, so pausing does not wait for the next timer.
     if (this.unacked + this.pendingBytes >= this.options.highWaterBytes) this.pause();
