@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @entries tunnel-vs-openssh
 // Throughput of a 100 MB download through our Tunnel (ssh2 forwardOut) vs the stock OpenSSH client's
-// `ssh -N -L` to the same sshd container, side by side in one run, alternating rounds. Prints one
+// `ssh -N -L` to the same sshd container, side by side in one run, alternating rounds; each download
+// runs in its own process. Prints one
 // JSON line: {name, value: ours/openssh, baseline: openssh MB/s, unit: 'ratio', goal: 0.8}.
 // Needs dockerd and the tstudio/base:bookworm image; run with `npm run bench -- tunnel-vs-openssh`.
 import { spawn } from 'node:child_process';
@@ -48,20 +49,37 @@ while True:
     threading.Thread(target=serve, args=(c,), daemon=True).start()
 `;
 
+// The downloader runs in a process of its own for both sides, as a browser or curl would: in the
+// product the tunnel's client is never inside the app's process, and OpenSSH gets a process of its
+// own too. It times from connect to EOF and prints MB/s.
+const DOWNLOADER = `
+const net = require('node:net');
+const [port, bytes] = process.argv.slice(1).map(Number);
+let received = 0;
+let started;
+const socket = net.connect({ host: '127.0.0.1', port }, () => { started = process.hrtime.bigint(); });
+socket.on('data', (chunk) => { received += chunk.length; });
+socket.on('error', (err) => { console.error(err.message); process.exit(2); });
+socket.on('close', () => {
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (received !== bytes) { console.error('received ' + received + ' of ' + bytes + ' bytes'); process.exit(1); }
+  console.log(bytes / 1e6 / seconds);
+});
+`;
+
 function download(port) {
   return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    let received = 0;
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.on('data', (chunk) => {
-      received += chunk.length;
+    const child = spawn(process.execPath, ['-e', DOWNLOADER, String(port), String(BYTES)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (received !== BYTES)
-        return reject(new Error(`received ${received} of ${BYTES} bytes on port ${port}`));
-      resolve(BYTES / 1e6 / seconds);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`download on port ${port} failed: ${err.trim()}`));
+      resolve(Number(out.trim()));
     });
   });
 }

@@ -5,6 +5,12 @@ import { AppError } from '../../../shared/errors';
 import type { ConnectionSnapshot, SshConnection } from './ssh-connection';
 import { describeTarget } from './target';
 
+function sum<T>(items: Iterable<T>, of: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += of(item);
+  return total;
+}
+
 export type TunnelState = 'idle' | 'connecting' | 'up' | 'retrying' | 'failed';
 
 /** A local forward: 127.0.0.1:localPort on this machine -> remoteHost:remotePort as seen by sshd. */
@@ -54,8 +60,9 @@ export class Tunnel extends EventEmitter {
   private readonly sockets = new Set<Socket>();
   private boundPort: number | null = null;
   private totalConnections = 0;
-  private bytesOut = 0;
-  private bytesIn = 0;
+  /** Bytes of sockets already closed; live sockets are read from their own counters. */
+  private closedBytesOut = 0;
+  private closedBytesIn = 0;
   private error: AppError | null = null;
   private closed = false;
   private binding: Promise<void> | null = null;
@@ -91,8 +98,8 @@ export class Tunnel extends EventEmitter {
       localPort: this.boundPort,
       activeConnections: this.sockets.size,
       totalConnections: this.totalConnections,
-      bytesOut: this.bytesOut,
-      bytesIn: this.bytesIn,
+      bytesOut: this.closedBytesOut + sum(this.sockets, (s) => s.bytesRead),
+      bytesIn: this.closedBytesIn + sum(this.sockets, (s) => s.bytesWritten),
       error: this.error ? { code: this.error.code, message: this.error.message } : null,
     };
   }
@@ -235,6 +242,9 @@ export class Tunnel extends EventEmitter {
     socket.setNoDelay(true);
     socket.on('close', () => {
       this.sockets.delete(socket);
+      // Counted from the socket's own counters, not per chunk: a listener per chunk costs throughput.
+      this.closedBytesOut += socket.bytesRead;
+      this.closedBytesIn += socket.bytesWritten;
       this.emitStats();
     });
     socket.on('error', () => undefined);
@@ -250,12 +260,6 @@ export class Tunnel extends EventEmitter {
         channel.close();
         return;
       }
-      socket.on('data', (chunk: Buffer) => {
-        this.bytesOut += chunk.length;
-      });
-      channel.on('data', (chunk: Buffer) => {
-        this.bytesIn += chunk.length;
-      });
       channel.on('error', () => socket.destroy());
       channel.on('close', () => socket.destroy());
       socket.on('close', () => channel.close());
