@@ -24,6 +24,7 @@ export function createMonitorHandlers({ monitor }: MonitorHandlerDeps): MonitorH
     'monitor:pollNow': () => monitor.pollNow(),
     'monitor:settings': async () => monitor.settings(),
     'monitor:setSettings': async (patch) => monitor.setSettings(patch),
+    'monitor:bootProgress': ({ target }) => monitor.bootProgress(target),
     'notifications:list': async () => monitor.notifications.list(),
     'notifications:test': async ({ kind }) => {
       monitor.notifications.raise({

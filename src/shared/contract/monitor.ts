@@ -104,6 +104,33 @@ export const FleetSnapshot = z.object({
   }),
 });
 
+/** One step of Vast's boot flow, as it passes in a container. */
+export const BootStep = z.object({
+  id: z.enum(['started', 'onstart', 'boot-stages', 'supervisor', 'provisioning', 'ready']),
+  label: z.string(),
+  state: z.enum(['pending', 'running', 'done', 'failed', 'skipped']),
+  /** Epoch ms when it was seen to pass (a marker file's time), when known. */
+  at: z.number().nullable(),
+  detail: z.string().nullable(),
+});
+
+/** A run's boot as read from inside its container: the steps, the logs, and how it ended. */
+export const BootProgress = z.object({
+  target: z.string(),
+  steps: z.array(BootStep),
+  /** booting until supervisord runs and /.provisioning is gone; failed when the container stopped. */
+  outcome: z.enum(['booting', 'ready', 'ready-with-failures', 'failed']),
+  /** The boot stages (/etc/vast_boot.d) seen in the container's output, in order. */
+  stages: z.array(z.string()),
+  /** The tail of /var/log/portal/provisioning.log (the PROVISIONING_SCRIPT's output). */
+  provisioningLog: z.string(),
+  /** The tail of /var/log/onstart.log. */
+  onstartLog: z.string(),
+  /** Lines of /var/log/vast_boot_failures: stages that failed (the boot goes on after them). */
+  failures: z.array(z.string()),
+  at: z.number(),
+});
+
 export const NOTIFICATION_KINDS = [
   'build-finished',
   'build-failed',
@@ -207,6 +234,11 @@ export const monitorCalls = {
     MonitorSettingsPatch,
     MonitorSettings,
     'Change the settings; stored in the data dir.',
+  ),
+  'monitor:bootProgress': call(
+    z.object({ target: TargetKey }).strict(),
+    BootProgress,
+    "A local run's boot flow (onstart, boot stages, supervisord, PROVISIONING_SCRIPT) read from its container.",
   ),
   'notifications:list': call(
     NoInput,

@@ -10,6 +10,8 @@ export type {
   SampleData,
   SeriesData,
 } from './monitor-service';
+export { readBootProgress, bootSteps, bootStagesIn, parseBootProbe, BOOT_PROBE_ARGV } from './boot-progress';
+export type { BootProgressData } from './boot-progress';
 export { NotificationCenter } from './notification-center';
 export type { NotificationData, RaiseInput } from './notification-center';
 export {

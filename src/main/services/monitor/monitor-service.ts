@@ -20,6 +20,7 @@ import {
 } from '../vast/index';
 import { DockerExecTransport, SupervisorClient, type ExecTransport } from '../supervisor/index';
 import { RUN_LABELS } from '../launch/index';
+import { readBootProgress, type BootProgressData } from './boot-progress';
 import { billingRate, CostTracker, localMidnightSec, storagePerHour } from './cost';
 import { instanceFleetState, runFleetState, transitionOf, type FleetStateName } from './fleet-state';
 import {
@@ -217,6 +218,17 @@ export class MonitorService {
     this.recorded.set(sample.target, sample);
     this.series.push(sample.target, sample.at, sample.values);
     this.options.emit({ name: 'monitor:sampled', payload: { samples: [sample], fleet: this.lastFleet } });
+  }
+
+  /** A local run's boot flow, read from its container; instances' boot is not readable yet. */
+  async bootProgress(target: string): Promise<BootProgressData> {
+    const docker = this.options.docker;
+    const runId = /^run:(.+)$/.exec(target)?.[1];
+    if (!runId) {
+      throw new AppError('VALIDATION', 'Boot progress is read for local runs (run:<id>) only.');
+    }
+    if (!docker) throw new AppError('DOCKER_UNAVAILABLE', 'No Docker engine: start it to read a run’s boot.');
+    return readBootProgress(docker, target, runId, this.abort.signal);
   }
 
   /** Feed of operation:stateChanged: builds finished or failed, runs ready or failed. */

@@ -2,6 +2,7 @@ import type { MetricKey } from '../../../../shared/contract/monitor';
 import { cost, perHour } from '../vast/format';
 import type { TargetData } from './monitor-api';
 import { seriesOf } from './monitor-store';
+import { BootProgress } from './BootProgress';
 import { Sparkline } from './Sparkline';
 import { stateLabel } from './TargetList';
 
@@ -44,6 +45,7 @@ export function TargetDetail({ target: t, version }: { target: TargetData; versi
         </a>
       </header>
       {t.statusMsg ? <p className="muted monitor-detail-msg">{t.statusMsg}</p> : null}
+      {t.kind === 'run' ? <BootProgress key={t.key} target={t.key} /> : null}
       <div className="monitor-charts">
         {CHARTS.map((c) => (
           <figure key={c.metric} className="monitor-figure">

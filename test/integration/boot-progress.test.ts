@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerExecTransport } from '../../src/main/services/supervisor';
+import { readBootProgress, type BootProgressData } from '../../src/main/services/monitor';
+import { DEMO_TEMPLATE_DIR, demoHarness, type DemoHarness } from './helpers/demo-image';
+
+const RANK = { pending: 0, running: 1, failed: 2, skipped: 2, done: 2 } as const;
+
+// The demo template's real boot in a real container: onstart, the /etc/vast_boot.d stages,
+// supervisord, its PROVISIONING_SCRIPT, ready. Read from the first moment the container exists.
+describe('boot progress of a local run', () => {
+  let h: DemoHarness;
+  beforeAll(async () => {
+    h = await demoHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.cleanup();
+  });
+
+  it('sees the demo boot flow pass step by step, in order, to ready with provisioning complete', async () => {
+    const started = h.runs.start({
+      source: DEMO_TEMPLATE_DIR,
+      mode: 'ssh',
+      buildTag: h.image,
+      readyTimeoutMs: 90_000,
+    });
+    const snapshots: BootProgressData[] = [];
+    const deadline = Date.now() + 90_000;
+    let id: string | undefined;
+    while (Date.now() < deadline) {
+      id ??= (await h.leftoverContainers())[0];
+      if (id) {
+        const b = await readBootProgress(h.docker, `run:${id.slice(0, 12)}`, id).catch(() => null);
+        if (b) {
+          snapshots.push(b);
+          if (b.outcome !== 'booting') break;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const ready = await started;
+    expect(id).toBe(ready.run.containerId);
+    const last = snapshots[snapshots.length - 1]!;
+    expect(last.outcome).toBe('ready');
+
+    // Every step passed, in the boot flow's order.
+    expect(last.steps.map((s) => s.id)).toEqual([
+      'started',
+      'onstart',
+      'boot-stages',
+      'supervisor',
+      'provisioning',
+      'ready',
+    ]);
+    expect(last.steps.map((s) => s.state)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+    // Provisioning ended after the container started (Docker stamps StartedAt once its start call
+    // returns, when the boot may be under way: 1 s slack).
+    const at = Object.fromEntries(last.steps.map((s) => [s.id, s.at ?? NaN]));
+    expect(at.provisioning).toBeGreaterThanOrEqual(at.started! - 1000);
+    // While it booted, supervisord was seen starting after the container (its marker's time).
+    const supervisorSeen = snapshots.find((s) => s.steps[3]!.at !== null)?.steps[3]!.at;
+    if (supervisorSeen !== undefined) expect(supervisorSeen).toBeGreaterThanOrEqual(at.started! - 1000);
+    // The stages ran in glob order, all of the image's.
+    const exec = new DockerExecTransport(h.docker, ready.run.containerId);
+    const inImage = (await exec.exec(['ls', '/etc/vast_boot.d'])).stdout.split('\n').filter(Boolean);
+    expect(last.stages).toEqual(inImage);
+    expect(last.failures).toEqual([]);
+    // The PROVISIONING_SCRIPT's log, as the container wrote it.
+    expect(last.provisioningLog).toContain('Provisioning the demo workspace');
+    expect(last.provisioningLog).toContain('Provisioning complete');
+
+    // Seen live: no step ever went back, and a later step never finished before an earlier one.
+    for (let i = 1; i < snapshots.length; i++) {
+      snapshots[i]!.steps.forEach((s, j) => {
+        expect(RANK[s.state]).toBeGreaterThanOrEqual(RANK[snapshots[i - 1]!.steps[j]!.state]);
+      });
+    }
+    for (const snap of snapshots) {
+      const ended = snap.steps.map((s) => RANK[s.state] === 2);
+      // Done steps form a prefix (the started container counts from the first read).
+      expect(ended.indexOf(false) === -1 || !ended.slice(ended.indexOf(false)).includes(true)).toBe(true);
+    }
+    expect(snapshots.length).toBeGreaterThan(1);
+
+    // Stopped: the summary says the boot no longer runs.
+    await h.runs.stop(ready.run.containerId);
+    const stopped = await readBootProgress(h.docker, 'run:x', ready.run.containerId);
+    expect(stopped.outcome).toBe('failed');
+  }, 150_000);
+});
