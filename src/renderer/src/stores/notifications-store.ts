@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { monitorApi, type NotificationData } from '../views/monitor/monitor-api';
+import { useFocusStore } from './focus-store';
 
 /** Toasts on screen at once; older ones leave the stack but stay in the history. */
 const MAX_TOASTS = 4;
@@ -33,8 +34,10 @@ export function navigateTo(target: NotificationData['target']): void {
   if (location.hash !== hash) location.hash = hash;
   if (!target.anchor) return;
   const anchor = target.anchor;
-  // The view renders after the hash changes; look for the element for a short while.
-  const deadline = performance.now() + 3000;
+  // The view may have to select or open something before the element exists (a run's program log).
+  useFocusStore.getState().request(target);
+  // The view renders after the hash changes; look for the element for a while.
+  const deadline = performance.now() + 10_000;
   const find = () => {
     const el = document.getElementById(anchor);
     if (el) {

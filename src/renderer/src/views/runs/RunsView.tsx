@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { api, asAppError } from '../../api';
 import { useAppInfo } from '../../stores/app-info-store';
+import { useFocusStore } from '../../stores/focus-store';
 import { useOperation } from '../../stores/operations-store';
 import { LogView } from '../../log/LogView';
 import { openTerminalFor } from '../terminals/TerminalsView';
+import { DeclaredTunnelsButton } from '../tunnels/DeclaredTunnelsButton';
 import { useRunsStore, type RunData } from './runs-store';
 import { SupervisorPanel } from './SupervisorPanel';
 import './runs.css';
@@ -23,6 +25,16 @@ export function RunsView() {
     // Once, when the view opens; run:stateChanged keeps the list current.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Sent here by a notification: select its run; the run's panels open what its anchor names.
+  const intent = useFocusStore((f) => f.intent);
+  const select = s.select;
+  const known = s.runs.some((r) => r.id === intent?.id);
+  useEffect(() => {
+    if (intent?.view !== 'runs' || !intent.id || !known) return;
+    select(intent.id);
+    if (!intent.anchor?.startsWith('program-log-')) useFocusStore.getState().done(intent);
+  }, [intent, known, select]);
 
   const selected = s.runs.find((r) => r.id === s.selected) ?? null;
   return (
@@ -163,18 +175,22 @@ function RunDetail({ run }: { run: RunData }) {
           </div>
         </div>
         <div className="row-actions">
-          {run.ssh ? (
-            <button
-              type="button"
-              className="primary"
-              disabled={!running}
-              onClick={() =>
-                void openTerminalFor(run.id, run.name).catch((err) => setError(asAppError(err).message))
-              }
-            >
-              Terminal
-            </button>
-          ) : null}
+          {/* No sshd in args mode: the terminal goes through docker exec instead. */}
+          <button
+            type="button"
+            className="primary"
+            disabled={!running}
+            title={
+              run.ssh ? 'A shell over SSH, as on Vast' : 'A shell through docker exec (no sshd in args mode)'
+            }
+            onClick={() =>
+              void openTerminalFor(run.id, run.name, run.ssh ? 'ssh' : 'docker-exec').catch((err) =>
+                setError(asAppError(err).message),
+              )
+            }
+          >
+            {run.ssh ? 'Terminal' : 'Terminal (docker exec)'}
+          </button>
           {run.ssh ? (
             <button type="button" onClick={() => void copySsh()}>
               {copied ? 'Copied' : 'Copy SSH command'}
@@ -223,6 +239,15 @@ function RunDetail({ run }: { run: RunData }) {
             </code>
           ))}
         </dd>
+        {run.ssh && running ? (
+          <>
+            <dt>Tunnels</dt>
+            <dd>
+              {/* The published ports work without it; tunnels are what works on Vast too. */}
+              <DeclaredTunnelsButton target={run.id} label="Open tunnels to its apps" />
+            </dd>
+          </>
+        ) : null}
         {run.workspace ? (
           <>
             <dt>Workspace</dt>

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { PortalApp, ProgramAction, SupervisorSnapshot } from '../../../../shared/contract/runs';
 import { api, asAppError } from '../../api';
 import { useOperation } from '../../stores/operations-store';
+import { useFocusStore } from '../../stores/focus-store';
 import { LogView } from '../../log/LogView';
 import type { RunData } from './runs-store';
 
@@ -96,6 +97,20 @@ export function ProgramsPanel({ source }: { source: ProgramsSource }) {
       unreachable = (e.data as { message?: string }).message ?? 'unreachable';
   }
   const watchFailed = op?.summary?.state === 'failed' ? (op.summary.error?.message ?? 'failed') : null;
+
+  // A notification about one of these programs (anchor program-log-<name>) opens that program's
+  // log: state adjusted while rendering (React's pattern for it), the intent cleared after.
+  const intent = useFocusStore((f) => f.intent);
+  const wanted = intent?.anchor?.startsWith('program-log-')
+    ? intent.anchor.slice('program-log-'.length)
+    : null;
+  const addressed = intent && source.key === `${intent.view === 'vast' ? 'instance' : 'run'}:${intent.id}`;
+  const focusProgram =
+    wanted && addressed && snapshot?.programs.some((p) => p.name === wanted) ? wanted : null;
+  if (focusProgram && logOf !== focusProgram) setLogOf(focusProgram);
+  useEffect(() => {
+    if (focusProgram && intent) useFocusStore.getState().done(intent);
+  }, [focusProgram, intent]);
 
   const control = async (program: string, action: Action) => {
     setBusy(`${program}:${action}`);
@@ -249,7 +264,7 @@ function ProgramLog({
     };
   }, [source, program]);
   return (
-    <div className="program-log" id={`log-${program}`}>
+    <div className="program-log" id={`program-log-${program}`}>
       <div className="program-log-head">
         <h3>
           Log of <code>{program}</code>{' '}
