@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { BootProgress as BootProgressSchema } from '../../../../shared/contract/monitor';
 import { asAppError } from '../../api';
@@ -33,7 +33,7 @@ function seconds(fromMs: number | null, toMs: number | null): string {
  * ready), with the provisioning log live; once it has ended, a one-line summary that opens to the
  * same steps and logs.
  */
-export function BootProgress({ target }: { target: string }) {
+export const BootProgress = memo(function BootProgress({ target }: { target: string }) {
   const [boot, setBoot] = useState<BootData | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -135,4 +135,4 @@ export function BootProgress({ target }: { target: string }) {
       )}
     </section>
   );
-}
+});

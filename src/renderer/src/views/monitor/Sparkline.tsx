@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricKey } from '../../../../shared/contract/monitor';
@@ -39,7 +39,8 @@ const EMPTY: uPlot.AlignedData = [[], []];
  * It redraws when a poll changed its series (live-charts), never more often and never through a
  * React render: the component renders once and the poll draws it.
  */
-export function Sparkline({
+/** Memo'd: a parent's render per poll does not reach the chart, which the poll draws directly. */
+export const Sparkline = memo(function Sparkline({
   target,
   metric,
   width = 120,
@@ -61,7 +62,8 @@ export function Sparkline({
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       padding: axes ? undefined : [2, 0, 2, 0],
       scales: {
-        x: { time: axes },
+        // One point has no span: uPlot would spread it over years. Give it the last minute.
+        x: { time: axes, range: (_u, lo, hi) => (hi - lo < 1 ? [hi - 60, hi] : [lo, hi]) },
         y:
           max === null
             ? { auto: true, range: (_u, lo, hi) => [Math.min(0, lo), Math.max(1, hi)] }
@@ -99,4 +101,4 @@ export function Sparkline({
   return (
     <div ref={host} className={axes ? 'monitor-chart' : 'monitor-sparkline'} role="img" aria-label={label} />
   );
-}
+});
