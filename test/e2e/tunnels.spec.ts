@@ -135,6 +135,7 @@ test.describe('tunnels in the browser shell', () => {
     const failed = page.getByTestId('tunnel-17860');
     await expect(failed).toContainText('failed');
     await expect(failed).toContainText(/There is no run deadbeef0042/);
+    await expect(failed.getByRole('button', { name: 'Retry tunnel to 17860' })).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/tunnels-list.png`, fullPage: true });
 
     // Close forgets it for good.

@@ -108,7 +108,7 @@ describe('tunnel definitions across app restarts', () => {
     await third.dispose();
   });
 
-  it('shows a tunnel whose run is gone, or whose port is taken, as failed with the reason', async () => {
+  it('shows a tunnel whose run is gone, or whose port is taken, as failed with the reason; Retry reopens it', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const taken = (blocker.address() as { port: number }).port;
@@ -150,12 +150,20 @@ describe('tunnel definitions across app restarts', () => {
       expect(busy?.error?.message).toContain(String(taken));
       // A failed restore is still the user's tunnel: it stays saved until closed.
       expect((await savedDefinitions(dataDir)).map((d) => d.id).sort()).toEqual(['gone-run', 'port-taken']);
+      // Once the port is free, Retry brings it up where it was.
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      await call(app, 'tunnels:reopen', { id: 'port-taken' });
+      await waitFor('the retried tunnel to be up on its old port', async () => {
+        const t = (await call(app, 'tunnels:list', {})).find((x) => x.id === 'port-taken');
+        return t?.state === 'up' && t.localPort === taken;
+      });
+      expect(await fetchHello(taken)).toBe('restored tunnel\n');
       await call(app, 'tunnels:close', { id: 'gone-run' });
       await call(app, 'tunnels:close', { id: 'port-taken' });
       expect(await savedDefinitions(dataDir)).toEqual([]);
       await app.dispose();
     } finally {
-      blocker.close();
+      if (blocker.listening) blocker.close();
     }
   });
 

@@ -37,6 +37,7 @@ export function createTunnelHandlers(deps: TunnelHandlerDeps | SshHandlerDeps): 
       tunnels.open(target, { remotePort, remoteHost, localPort }, { wait }),
     'tunnels:openDeclared': async ({ target }) => tunnels.openDeclared(target),
     'tunnels:openUrl': async ({ id }) => ({ url: await tunnels.openUrl(id) }),
+    'tunnels:reopen': async ({ id }) => tunnels.reopen(id),
     'tunnels:close': async ({ id }) => {
       await tunnels.close(id);
       return { ok: true } as const;

@@ -70,6 +70,11 @@ export const tunnelCalls = {
     z.object({ url: z.string() }),
     "The browser URL of an up tunnel: its app's path on 127.0.0.1:<localPort>, with ?token= when the target sets OPEN_BUTTON_TOKEN (read in main, only ever sent inside this URL).",
   ),
+  'tunnels:reopen': call(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    TunnelInfo,
+    'Try a saved tunnel again from scratch (resolve its target, bind the same local port), e.g. after a failed restore. Answers at once; tunnel:stateChanged follows.',
+  ),
   'tunnels:close': call(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     Done,

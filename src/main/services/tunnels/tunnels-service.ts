@@ -152,6 +152,23 @@ export class TunnelsService extends EventEmitter {
     return { tunnels, warning };
   }
 
+  /**
+   * Tries a saved tunnel again from scratch (resolve the target, bind the same local port): after a
+   * failed restore, or a port that was taken and is free now. Answers at once; events follow.
+   */
+  async reopen(id: string): Promise<TunnelView> {
+    const def = this.definitions.get(id);
+    if (!def) throw new AppError('NOT_FOUND', `No tunnel with id ${id}; it may have been closed.`);
+    if (!this.placeholders.has(id)) await this.options.ssh.tunnels.close(id).catch(() => undefined);
+    this.placeholders.set(id, { state: 'connecting', error: null });
+    this.emitPlaceholder(id);
+    await this.restoreOne(def);
+    const live = this.options.ssh.tunnels.list().find((t) => t.id === id);
+    if (live) return this.view(live);
+    const placeholder = this.placeholders.get(id);
+    return this.placeholderView(def, placeholder ?? { state: 'failed', error: null });
+  }
+
   /** Closes a tunnel and forgets its definition. */
   async close(id: string): Promise<void> {
     if (this.placeholders.has(id)) {

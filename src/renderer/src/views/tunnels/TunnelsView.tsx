@@ -47,7 +47,7 @@ function useTargetChoices(): TargetChoice[] {
 }
 
 export function TunnelsView() {
-  const { tunnels, error, load, open, close } = useTunnelsStore();
+  const { tunnels, error, load, open, reopen, close } = useTunnelsStore();
   const choices = useTargetChoices();
   const [picked, setPicked] = useState('');
   const [target, setTarget] = useState('');
@@ -211,17 +211,32 @@ export function TunnelsView() {
                   </div>
                 </td>
                 <td className="row-actions">
+                  {t.state === 'failed' ? (
+                    <button
+                      type="button"
+                      onClick={() => void reopen(t.id)}
+                      aria-label={`Retry tunnel to ${t.remotePort}`}
+                    >
+                      Retry
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      disabled={t.state !== 'up' || t.localPort === null}
+                      onClick={() => openInBrowser(t)}
+                      title={t.app ? `Open ${t.app.name} in the browser` : 'Open in the browser'}
+                      aria-label={t.app ? `Open ${t.app.name}` : `Open 127.0.0.1:${t.localPort ?? ''}`}
+                    >
+                      Open
+                    </button>
+                  )}
                   <button
                     type="button"
-                    disabled={t.state !== 'up' || t.localPort === null}
-                    onClick={() => openInBrowser(t)}
-                    title={t.app ? `Open ${t.app.name} in the browser` : 'Open in the browser'}
-                    aria-label={t.app ? `Open ${t.app.name}` : `Open 127.0.0.1:${t.localPort ?? ''}`}
+                    onClick={() => void copyCommand(t)}
+                    title="Copy the OpenSSH command line that opens the same tunnel (ssh -L …)"
+                    aria-label={`Copy SSH command for the tunnel to ${t.remotePort}`}
                   >
-                    Open
-                  </button>
-                  <button type="button" onClick={() => void copyCommand(t)}>
-                    {copied === t.id ? 'Copied' : 'Copy SSH command'}
+                    {copied === t.id ? 'Copied' : 'Copy SSH'}
                   </button>
                   <button
                     type="button"

@@ -12,6 +12,8 @@ interface TunnelsState {
   open(target: string, remotePort: number, localPort: number): Promise<TunnelData | null>;
   /** Every port the run or instance declares; throws with the reason so the caller can show it. */
   openDeclared(target: string): Promise<{ tunnels: TunnelData[]; warning: string | null }>;
+  /** Tries a failed tunnel again on the same local port. */
+  reopen(id: string): Promise<void>;
   close(id: string): Promise<void>;
 }
 
@@ -49,6 +51,15 @@ export const useTunnelsStore = create<TunnelsState>((set) => ({
     const result = await api['tunnels:openDeclared']({ target });
     set((s) => ({ tunnels: merge(s.tunnels, result.tunnels) }));
     return result;
+  },
+  async reopen(id) {
+    set({ error: null });
+    try {
+      const t = await api['tunnels:reopen']({ id });
+      set((s) => ({ tunnels: merge(s.tunnels, [t]) }));
+    } catch (err) {
+      set({ error: asAppError(err).message });
+    }
   },
   async close(id) {
     closedIds.add(id);
