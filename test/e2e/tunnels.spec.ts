@@ -67,6 +67,7 @@ test.describe('tunnels in the browser shell', () => {
     await expect(web).toContainText('Demo Web App');
     await expect(web).toContainText('up');
     await expect(page.getByRole('list', { name: /^Tunnels of / })).toContainText('Open Demo Web App');
+    await page.screenshot({ path: `${SHOTS}/tunnels-declared.png` });
     const local = Number((await web.locator('td').first().textContent())?.match(/127\.0\.0\.1:(\d+)/)?.[1]);
     expect(local).toBeGreaterThan(0);
 
