@@ -75,7 +75,8 @@ export function startServe(env: NodeJS.ProcessEnv = {}, args: string[] = []): Pr
         stderr: () => stderr,
         stop: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            // A child killed by a signal has exitCode null and signalCode set: it is gone all the same.
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.removeAllListeners('exit');
             child.once('exit', () => done());
             child.kill('SIGTERM');
