@@ -256,6 +256,9 @@ describe('notifications from events outside the poll', () => {
     monitor.onProgramStates('r1', 'demo', status('RUNNING'), 'running');
     monitor.onProgramStates('r1', 'demo', status('BACKOFF'), 'running');
     monitor.onProgramStates('r1', 'demo', status('BACKOFF'), 'running');
+    // supervisord's retries: STARTING and BACKOFF again are the same failure, told once.
+    monitor.onProgramStates('r1', 'demo', status('STARTING'), 'running');
+    monitor.onProgramStates('r1', 'demo', status('BACKOFF'), 'running');
     monitor.onProgramStates('r1', 'demo', status('FATAL'), 'failed');
     monitor.onProgramStates('r1', 'demo', status('FATAL'), 'failed');
     expect(notes().map((n) => `${n.kind}:${n.severity}`)).toEqual([

@@ -124,6 +124,8 @@ export class MonitorService {
   /** Runs whose nvidia-smi failed once: they have no GPU, do not ask again. */
   private readonly runsWithoutGpu = new Set<string>();
   private readonly programStates = new Map<string, string>();
+  /** Programs whose current run of retries was already told (BACKOFF once per failure). */
+  private readonly backoffTold = new Set<string>();
   private readonly provisioning = new Map<string, string>();
   private readonly tunnelTimers = new Map<string, { since: number; timer: NodeJS.Timeout | null }>();
   /** The newest reading per target from another source (the SSH sampler of a watched instance). */
@@ -300,6 +302,14 @@ export class MonitorService {
       const before = this.programStates.get(key);
       this.programStates.set(key, p.state);
       if (p.skipped || before === p.state) continue;
+      // supervisord cycles BACKOFF -> STARTING -> BACKOFF on each retry: one warning per failure,
+      // until the program runs again (or stops); FATAL, its end, is always told.
+      if (p.state === 'BACKOFF') {
+        if (this.backoffTold.has(key)) continue;
+        this.backoffTold.add(key);
+      } else if (p.state !== 'STARTING' && p.state !== 'FATAL') {
+        this.backoffTold.delete(key);
+      }
       if (p.state === 'BACKOFF' || p.state === 'FATAL') {
         this.raise({
           kind: 'program-failed',
