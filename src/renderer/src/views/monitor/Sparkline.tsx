@@ -62,8 +62,7 @@ export const Sparkline = memo(function Sparkline({
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       padding: axes ? undefined : [2, 0, 2, 0],
       scales: {
-        // One point has no span: uPlot would spread it over years. Give it the last minute.
-        x: { time: axes, range: (_u, lo, hi) => (hi - lo < 1 ? [hi - 60, hi] : [lo, hi]) },
+        x: { time: axes },
         y:
           max === null
             ? { auto: true, range: (_u, lo, hi) => [Math.min(0, lo), Math.max(1, hi)] }
@@ -88,7 +87,14 @@ export const Sparkline = memo(function Sparkline({
       draw(w) {
         const from = Math.max(0, w.at.length - points);
         const data = from === 0 ? [w.at, w.values[metric]] : [w.at.slice(from), w.values[metric].slice(from)];
-        plot.setData(data as uPlot.AlignedData);
+        const xs = data[0]!;
+        if (xs.length === 1) {
+          // One point has no span: uPlot would spread the time axis over years. Show its last minute.
+          plot.setData(data as uPlot.AlignedData, false);
+          plot.setScale('x', { min: xs[0]! - 60, max: xs[0]! });
+        } else {
+          plot.setData(data as uPlot.AlignedData);
+        }
       },
     };
     const remove = addChart(chart, seriesOf(target));
