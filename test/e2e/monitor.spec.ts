@@ -204,4 +204,67 @@ test.describe('Monitor and notifications', () => {
       if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
     }
   });
+
+  test("a run's boot progress shows the boot flow's steps, the provisioning log and the outcome", async ({
+    page,
+    serve,
+  }) => {
+    const s = await serve({ TSTUDIO_DATA_DIR: join(dir, 'data'), TSTUDIO_MONITOR_INTERVAL_MS: '1000' });
+    try {
+      await page.goto(s.url);
+      await page.getByRole('button', { name: /^Local runs/ }).click();
+      await page.getByRole('button', { name: 'Run the demo (SSH mode)' }).click();
+      await expect(page.getByRole('status', { name: 'Run progress' })).toContainText(/Ready in/, {
+        timeout: 180_000,
+      });
+      // The run just started is the one shown: its name, to find its row among others on the engine.
+      const runName = (
+        (await page.getByRole('article', { name: /^Run / }).getAttribute('aria-label')) ?? ''
+      ).replace(/^Run /, '');
+      expect(runName).toMatch(/^tstudio-run-/);
+      await page.getByRole('button', { name: /^Monitor/ }).click();
+      const rows = page.getByRole('list', { name: 'Instances and runs' });
+      await rows
+        .getByRole('button', { name: new RegExp(`^${runName} local run`) })
+        .click({ timeout: 30_000 });
+      const boot = page.getByRole('region', { name: 'Boot progress' });
+      await expect(boot).toHaveAttribute('data-outcome', 'ready', { timeout: 60_000 });
+      // Ended: a one-line summary, folded; opened, the same steps, every one passed, in order.
+      const summary = boot.getByRole('status');
+      await expect(summary).toContainText('Booted: ready');
+      await expect(summary).toContainText('6 of 6 steps');
+      await summary.click();
+      const steps = boot.getByRole('list', { name: 'Boot steps' }).getByRole('listitem');
+      await expect(steps).toHaveCount(6);
+      expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
+        'started',
+        'onstart',
+        'boot-stages',
+        'supervisor',
+        'provisioning',
+        'ready',
+      ]);
+      expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(
+        Array(6).fill('done'),
+      );
+      await expect(boot.getByRole('log', { name: 'Provisioning log' })).toContainText(
+        'Provisioning complete',
+      );
+      await page.screenshot({ path: 'test-results/screens/monitor-boot-progress.png' });
+    } finally {
+      const mine = execFileSync('docker', [
+        'ps',
+        '-a',
+        '--filter',
+        'label=tstudio.run=1',
+        '--format',
+        '{{.ID}} {{.Label "tstudio.run.identity-file"}}',
+      ])
+        .toString()
+        .split('\n')
+        .filter((l) => l.split(' ')[1]?.startsWith(dir))
+        .map((l) => l.split(' ')[0]!);
+      if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
+    }
+  });
 });
