@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerExecTransport } from '../../src/main/services/supervisor';
-import { readBootProgress, type BootProgressData } from '../../src/main/services/monitor';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppError } from '../../src/shared/errors';
+import {
+  MonitorService,
+  readBootProgress,
+  type BootProgressData,
+  type MonitorEvent,
+} from '../../src/main/services/monitor';
 import { DEMO_TEMPLATE_DIR, demoHarness, type DemoHarness } from './helpers/demo-image';
 
 const RANK = { pending: 0, running: 1, failed: 2, skipped: 2, done: 2 } as const;
@@ -85,5 +94,71 @@ describe('boot progress of a local run', () => {
     await h.runs.stop(ready.run.containerId);
     const stopped = await readBootProgress(h.docker, 'run:x', ready.run.containerId);
     expect(stopped.outcome).toBe('failed');
+  }, 150_000);
+
+  it('a run the app started is told ready once: by its start operation or by the poll, not both', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-monitor-'));
+    const events: MonitorEvent[] = [];
+    const monitor = new MonitorService({
+      connection: async () => {
+        throw new AppError('VAST_AUTH', 'no Vast here');
+      },
+      dataDir,
+      docker: h.docker,
+      emit: (e) => events.push(e),
+      intervalMs: 200,
+    });
+    try {
+      monitor.start();
+      const ready = await h.runs.start({
+        source: DEMO_TEMPLATE_DIR,
+        mode: 'ssh',
+        buildTag: h.image,
+        readyTimeoutMs: 90_000,
+      });
+      const id = ready.run.id;
+      const pollsSeeing = async (n: number) => {
+        for (let seen = 0; seen < n;) {
+          const fleet = await monitor.pollNow();
+          if (fleet.targets.some((t) => t.key === `run:${id}` && t.state === 'running')) seen++;
+        }
+      };
+      await pollsSeeing(2);
+      // The start operation ends after the polls already saw the run running.
+      monitor.onOperationStateChanged({
+        id: 'op-run-1',
+        kind: 'run',
+        title: 'Run demo',
+        state: 'succeeded',
+        startedAt: 1,
+        endedAt: 2,
+        lastSeq: 3,
+        error: null,
+        result: { run: { id, name: ready.run.name } },
+      });
+      await pollsSeeing(2);
+      const readyNotes = events.filter(
+        (e) =>
+          e.name === 'notification:raised' && e.payload.kind === 'run-ready' && e.payload.target.id === id,
+      );
+      expect(readyNotes).toHaveLength(1);
+      // Stopped, then started again: a new start is told again.
+      await h.runs.stop(ready.run.containerId);
+      for (;;) {
+        const fleet = await monitor.pollNow();
+        if (fleet.targets.find((t) => t.key === `run:${id}`)?.state === 'stopped') break;
+      }
+      await h.docker.getContainer(ready.run.containerId).start();
+      await pollsSeeing(1);
+      expect(
+        events.filter(
+          (e) =>
+            e.name === 'notification:raised' && e.payload.kind === 'run-ready' && e.payload.target.id === id,
+        ),
+      ).toHaveLength(2);
+    } finally {
+      monitor.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, 150_000);
 });

@@ -126,6 +126,8 @@ export class MonitorService {
   private readonly programStates = new Map<string, string>();
   /** Programs whose current run of retries was already told (BACKOFF once per failure). */
   private readonly backoffTold = new Set<string>();
+  /** Runs told ready since they last stopped, by the start operation or by a poll. */
+  private readonly runReadyTold = new Set<string>();
   private readonly provisioning = new Map<string, string>();
   private readonly tunnelTimers = new Map<string, { since: number; timer: NodeJS.Timeout | null }>();
   /** The newest reading per target from another source (the SSH sampler of a watched instance). */
@@ -248,6 +250,9 @@ export class MonitorService {
       });
     } else if (op.kind === 'run') {
       const run = (op.result as { run?: { id?: string; name?: string } } | undefined)?.run;
+      // The poll may have told "is running" already: one notification for one start.
+      if (ok && run?.id && this.runReadyTold.has(run.id)) return;
+      if (ok && run?.id) this.runReadyTold.add(run.id);
       this.raise({
         kind: ok ? 'run-ready' : 'run-failed',
         key: `op:${op.id}:${op.state}`,
@@ -604,6 +609,12 @@ export class MonitorService {
     const instance = s.kind === 'instance';
     const kind = `${instance ? 'instance' : 'run'}-${t}` as RaiseInput['kind'];
     const words = { ready: 'is running', stopped: 'stopped', failed: 'failed' }[t];
+    if (!instance) {
+      // A run the app started is told ready by its start operation; the poll only tells the others.
+      if (t === 'ready' && this.runReadyTold.has(s.id)) return;
+      if (t === 'ready') this.runReadyTold.add(s.id);
+      else this.runReadyTold.delete(s.id);
+    }
     this.raise({
       kind,
       key: `${s.key}:${t}:${rec.transitions}`,
