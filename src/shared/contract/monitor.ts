@@ -238,7 +238,7 @@ export const monitorCalls = {
   'monitor:bootProgress': call(
     z.object({ target: TargetKey }).strict(),
     BootProgress,
-    "A local run's boot flow (onstart, boot stages, supervisord, PROVISIONING_SCRIPT) read from its container.",
+    'The boot flow (onstart, boot stages, supervisord, PROVISIONING_SCRIPT) of a local run or a sandbox instance, read from its container.',
   ),
   'notifications:list': call(
     NoInput,

@@ -224,15 +224,27 @@ export class MonitorService {
     this.options.emit({ name: 'monitor:sampled', payload: { samples: [sample], fleet: this.lastFleet } });
   }
 
-  /** A local run's boot flow, read from its container; instances' boot is not readable yet. */
+  /**
+   * A target's boot flow, read from its container: a local run's, or a sandbox instance's (the
+   * sandbox runs instances as local containers). A cloud instance's boot is not readable yet.
+   */
   async bootProgress(target: string): Promise<BootProgressData> {
     const docker = this.options.docker;
-    const runId = /^run:(.+)$/.exec(target)?.[1];
-    if (!runId) {
-      throw new AppError('VALIDATION', 'Boot progress is read for local runs (run:<id>) only.');
+    const m = /^(run|instance):(.+)$/.exec(target);
+    if (!m) throw new AppError('VALIDATION', 'Boot progress is read for run:<id> or instance:<id>.');
+    if (!docker) throw new AppError('DOCKER_UNAVAILABLE', 'No Docker engine: start it to read a boot.');
+    if (m[1] === 'run') return readBootProgress(docker, target, m[2]!, this.abort.signal);
+    const [container] = await docker.listContainers({
+      all: true,
+      filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
+    });
+    if (!container) {
+      throw new AppError(
+        'NOT_FOUND',
+        `Instance ${m[2]}'s boot cannot be read from here: only the sandbox's container instances are. On Vast, open a terminal and read /var/log/onstart.log and /var/log/portal/provisioning.log.`,
+      );
     }
-    if (!docker) throw new AppError('DOCKER_UNAVAILABLE', 'No Docker engine: start it to read a run’s boot.');
-    return readBootProgress(docker, target, runId, this.abort.signal);
+    return readBootProgress(docker, target, container.Id, this.abort.signal);
   }
 
   /** Feed of operation:stateChanged: builds finished or failed, runs ready or failed. */

@@ -5,6 +5,7 @@ import { LogBuffer } from '../../log/log-buffer';
 import { openTerminalFor } from '../terminals/TerminalsView';
 import { DestroyDialog } from './DestroyDialog';
 import { duration, gb, perHour } from './format';
+import { BootProgress } from '../monitor/BootProgress';
 import { InstanceLiveStats } from './InstanceLiveStats';
 import './instance-card.css';
 import { LaunchProgress } from './LaunchProgress';
@@ -56,11 +57,14 @@ function Card({ instance: i }: { instance: InstanceData }) {
   const [logs, setLogs] = useState<LogBuffer | null>(null);
   const [waitOp, setWaitOp] = useState<string | null>(null);
   const [destroying, setDestroying] = useState(false);
+  const [showBoot, setShowBoot] = useState(false);
 
   const running = i.actualStatus === 'running';
   const stopped =
     i.actualStatus === 'stopped' || i.actualStatus === 'exited' || i.intendedStatus === 'stopped';
   const name = i.label || `instance ${i.id}`;
+  // While it boots, its boot shows by itself; afterwards on request (it is read from the container).
+  const booting = i.actualStatus === 'loading' || i.actualStatus === 'created';
 
   const act = async (what: Exclude<Busy, null>, work: () => Promise<string | void>) => {
     setBusy(what);
@@ -234,6 +238,9 @@ function Card({ instance: i }: { instance: InstanceData }) {
         <button type="button" disabled={busy !== null} onClick={() => setEditingLabel(i.label ?? '')}>
           Relabel
         </button>
+        <button type="button" aria-pressed={showBoot} onClick={() => setShowBoot(!showBoot)}>
+          Boot
+        </button>
         <button
           type="button"
           disabled={busy !== null}
@@ -279,6 +286,7 @@ function Card({ instance: i }: { instance: InstanceData }) {
           </button>
         </div>
       ) : null}
+      {showBoot || booting ? <BootProgress target={`instance:${i.id}`} /> : null}
       {logs ? (
         <div className="vast-logs">
           <div className="vast-logs-bar">
