@@ -21,11 +21,15 @@ fi
 echo "Welcome to vast.ai. If authentication fails, try again after a few seconds, and double check your ssh key. Have fun!" > /etc/banner
 
 # Keys apply at creation, as on Vast: the app's public key (SSH_PUBLIC_KEY) goes into authorized_keys.
-mkdir -p /root/.ssh
-chmod 700 /root/.ssh
-touch /root/.ssh/authorized_keys
-chmod 600 /root/.ssh/authorized_keys
-if [ -n "${SSH_PUBLIC_KEY:-}" ] && ! grep -qxF "${SSH_PUBLIC_KEY}" /root/.ssh/authorized_keys; then
+# Shell built-ins where they do the job: every process started here delays the first login.
+[ -d /root/.ssh ] || mkdir -p /root/.ssh
+: >> /root/.ssh/authorized_keys
+chmod 700 /root/.ssh && chmod 600 /root/.ssh/authorized_keys
+has_key() {
+    while IFS= read -r line; do [ "$line" = "$1" ] && return 0; done < /root/.ssh/authorized_keys
+    return 1
+}
+if [ -n "${SSH_PUBLIC_KEY:-}" ] && ! has_key "${SSH_PUBLIC_KEY}"; then
     printf '%s\n' "${SSH_PUBLIC_KEY}" >> /root/.ssh/authorized_keys
 fi
 
@@ -44,15 +48,25 @@ BASHRC
 fi
 
 # sshd: host keys per container (never baked into the image), keys only. ed25519 and ecdsa keys take
-# milliseconds to make; an RSA key takes about half a second, most of the time to "ready", so none is
-# made (every OpenSSH since 6.5 and PuTTY since 0.68 speak ed25519). One already in the image is served.
-sshd_bin="$(command -v sshd || echo /usr/sbin/sshd)"
+# milliseconds to make (both at once here); an RSA key takes about half a second, most of the time to
+# "ready", so none is made (every OpenSSH since 6.5 and PuTTY since 0.68 speak ed25519). One already
+# in the image is served.
+sshd_bin=""
+for candidate in /usr/sbin/sshd /usr/bin/sshd /sbin/sshd /usr/local/sbin/sshd; do
+    [ -x "$candidate" ] && sshd_bin="$candidate" && break
+done
+[ -n "$sshd_bin" ] || sshd_bin="$(command -v sshd || echo /usr/sbin/sshd)"
 if [ -x "$sshd_bin" ]; then
-    mkdir -p /etc/ssh /run/sshd
+    [ -d /etc/ssh ] && [ -d /run/sshd ] || mkdir -p /etc/ssh /run/sshd
     chmod 0755 /run/sshd
+    set --
     for type in ed25519 ecdsa; do
-        [ -f "/etc/ssh/ssh_host_${type}_key" ] || ssh-keygen -q -t "$type" -N '' -f "/etc/ssh/ssh_host_${type}_key" </dev/null
+        if [ ! -f "/etc/ssh/ssh_host_${type}_key" ]; then
+            ssh-keygen -q -t "$type" -N '' -f "/etc/ssh/ssh_host_${type}_key" </dev/null &
+            set -- "$@" $!
+        fi
     done
+    [ $# -gt 0 ] && wait "$@"
     set --
     for key in /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_rsa_key; do
         [ -f "$key" ] && set -- "$@" -o "HostKey=$key"
@@ -91,13 +105,72 @@ if [ ! -f /root/onstart.sh ]; then
     chmod 755 /root/onstart.sh
 fi
 echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
+rm -f /.tstudio/provisioning-seen
 if command -v bash >/dev/null 2>&1; then
     bash /root/onstart.sh >> /var/log/onstart.log 2>&1 &
 else
     sh /root/onstart.sh >> /var/log/onstart.log 2>&1 &
 fi
+onstart_pid=$!
 # Lets the app tell "onstart still booting" from "onstart ended" when it waits for readiness.
-echo $! > /.tstudio/onstart.pid
+echo "$onstart_pid" > /.tstudio/onstart.pid
+
+# The app's "ready" includes /.provisioning being gone, but an image's boot (run by onstart) makes that
+# marker only a moment after it starts: one look cannot tell "not made yet" from "made and gone". This
+# watcher tells them apart by looking often, and says "provisioning ended" on the output exactly when
+# the app's own check (PROVISIONING_DONE_SCRIPT in local-run-service.ts) would pass: the marker is
+# gone and either no boot was started, or the marker was seen, or supervisord (started just after the
+# marker is made) is up, or onstart ended. Every conclusion rests on a look at the marker made after
+# the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
+# It looks every 20 ms while a boot gets going, then less often (provisioning can take an hour), and
+# stops after an hour (the app then still checks on its own).
+boot=0
+if [ -d /etc/vast_boot.d ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in *[![:space:]]*) boot=1 ;; esac
+    done < "$here/onstart"
+fi
+provisioning_ended() {
+    log "provisioning ended ($1)"
+}
+watch_provisioning() {
+    seen=0
+    n=0
+    while :; do
+        if [ -e /.provisioning ]; then
+            if [ "$seen" = 0 ]; then
+                seen=1
+                : > /.tstudio/provisioning-seen
+                log "provisioning started (/.provisioning is there)"
+            fi
+        elif [ "$seen" = 1 ]; then
+            provisioning_ended "/.provisioning removed"
+            return
+        elif [ "$boot" = 0 ]; then
+            provisioning_ended "nothing to wait for: no onstart, or no /etc/vast_boot.d in the image"
+            return
+        elif [ /var/run/supervisor.sock -nt /.launch ] && [ ! -e /.provisioning ]; then
+            # Made and removed between two looks: the boot makes the marker just before supervisord.
+            provisioning_ended "supervisord is up, /.provisioning is not there"
+            return
+        elif ! kill -0 "$1" 2>/dev/null && [ ! -e /.provisioning ]; then
+            provisioning_ended "onstart ended"
+            return
+        fi
+        n=$((n + 1))
+        if [ "$n" -le 100 ]; then
+            sleep 0.02 2>/dev/null || sleep 1
+        elif [ "$n" -le 400 ]; then
+            sleep 0.2 2>/dev/null || sleep 1
+        elif [ "$n" -le 4000 ]; then
+            sleep 1
+        else
+            log "provisioning: stopped watching /.provisioning after an hour"
+            return
+        fi
+    done
+}
+watch_provisioning "$onstart_pid" &
 
 touch /root/hasbooted
 log "ready ($mode mode)"

@@ -29,6 +29,8 @@ import { isTcpPortFree, pickFreePort } from './free-port';
 import { LABELS, parsePortsLabel, runModeOf, runStateOf, RUN_LABEL, type RunInfo } from './run-labels';
 import { portsOpenedByMode, type RunMode } from './run-mode';
 import { waitForSshLogin } from './ssh-handshake';
+import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
+import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
 import { buildVastEnv, envList } from './vast-env';
 import {
@@ -141,6 +143,8 @@ const PROVISIONING_DONE_SCRIPT = [
   // $2 = 1 when something starts the image's boot (args mode, or an onstart in ssh/jupyter mode).
   '[ "$2" = 1 ] || exit 0',
   '[ -d /etc/vast_boot.d ] || exit 0',
+  // The launch script saw the marker during this start (so the boot made it), and it is gone now.
+  '[ -f /.tstudio/provisioning-seen ] && exit 0',
   // An onstart that already ended never started a boot that would make the marker.
   'if [ -f /.tstudio/onstart.pid ] && ! kill -0 "$(cat /.tstudio/onstart.pid)" 2>/dev/null; then exit 0; fi',
   '[ -S /var/run/supervisor.sock ] || exit 1',
@@ -157,6 +161,26 @@ interface LaunchPlan {
   storageOpt: Record<string, string> | null;
   workspace: PlannedWorkspace | null;
   warn: (text: string) => void;
+}
+
+/** What the readiness wait needs to know of a run. */
+interface ReadyFacts {
+  mode: RunMode;
+  ports: Record<string, number>;
+  /** The container's start, in whole seconds (floored). */
+  startedAtSeconds: number;
+  /** Output stamped before this belongs to an earlier start of the container (0: there was none). */
+  outputSinceMs: number;
+  /** '1' when something starts the image's boot (args mode, or an onstart in ssh/jupyter mode). */
+  expectsBoot: '0' | '1';
+}
+
+/** A container created and started by createAndStart. */
+interface StartedRun {
+  container: Docker.Container;
+  createdAt: number;
+  instanceId: number;
+  facts: ReadyFacts;
 }
 
 interface PlannedWorkspace {
@@ -244,7 +268,7 @@ export class LocalRunService {
       say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
     }
     const launch: LaunchPlan = { opts, source, imageRef, requests, gpu, storageOpt, workspace, warn };
-    let created: { container: Docker.Container; createdAt: number; instanceId: number } | null = null;
+    let created: StartedRun | null = null;
     for (let attempt = 1; created === null; attempt++) {
       try {
         created = await this.createAndStart(launch, signal, progress);
@@ -256,11 +280,11 @@ export class LocalRunService {
         say('A chosen host port was taken in the meantime; choosing new ports.');
       }
     }
-    const { container, createdAt, instanceId } = created;
+    const { container, createdAt, instanceId, facts } = created;
     try {
       say(`Started ${container.id.slice(0, 12)} (${opts.mode} mode, C.${instanceId}); waiting until ready.`);
       progress?.emit('step', { step: 'wait' });
-      await this.waitUntilReady(container.id, {
+      await this.waitForReadiness(container.id, facts, {
         timeoutMs: opts.readyTimeoutMs ?? 180_000,
         signal,
         progress,
@@ -275,8 +299,7 @@ export class LocalRunService {
       throw err;
     }
     const readyMs = Date.now() - createdAt;
-    await this.recordReady(container.id, readyMs);
-    const run = await this.get(container.id);
+    const [run] = await Promise.all([this.get(container.id), this.recordReady(container.id, readyMs)]);
     say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
     progress?.emit('ready', { id: run.id, readyMs });
     return { run, readyMs, buildMs, warnings };
@@ -287,7 +310,7 @@ export class LocalRunService {
     plan: LaunchPlan,
     signal: AbortSignal,
     progress?: ProgressReporter,
-  ): Promise<{ container: Docker.Container; createdAt: number; instanceId: number }> {
+  ): Promise<StartedRun> {
     const { opts, source, imageRef, requests, gpu, storageOpt, workspace, warn } = plan;
     const key = await this.key();
     const planned = await planPorts(
@@ -313,6 +336,7 @@ export class LocalRunService {
     envWarnings.forEach(warn);
 
     const ports = portMap(planned);
+    const expectsBoot = opts.mode === 'args' || (source.template?.onstart ?? '').trim() !== '' ? '1' : '0';
     const labels: Record<string, string> = {
       ...this.extraLabels,
       [RUN_LABEL]: '1',
@@ -324,7 +348,7 @@ export class LocalRunService {
       [LABELS.ports]: JSON.stringify(ports),
       [LABELS.identityFile]: key.identityFile,
       [LABELS.cpuOnly]: gpu.count === 0 ? '1' : '0',
-      [LABELS.boot]: opts.mode === 'args' || (source.template?.onstart ?? '').trim() !== '' ? '1' : '0',
+      [LABELS.boot]: expectsBoot,
       ...(opts.ephemeral ? { [LABELS.ephemeral]: '1' } : {}),
       ...(workspace ? { [LABELS.workspace]: JSON.stringify(workspace.info) } : {}),
     };
@@ -373,14 +397,21 @@ export class LocalRunService {
     }
     try {
       if (launched) {
-        await this.checkLaunchable(container, opts.mode, imageRef, warn);
-        await container.putArchive(
-          await launchArchive(this.launchScriptsDir(), source.template?.onstart ?? ''),
-          { path: '/' },
-        );
+        // The checks and the copy of /.launch both read the created container's filesystem: side by side.
+        const scriptsDir = this.launchScriptsDir();
+        const results = await Promise.allSettled([
+          this.checkLaunchable(container, opts.mode, imageRef, warn),
+          launchArchive(scriptsDir, source.template?.onstart ?? '').then((tar) =>
+            container.putArchive(tar, { path: '/' }),
+          ),
+        ]);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
       signal.throwIfAborted();
       progress?.emit('step', { step: 'start' });
+      // Whole seconds, floored: at or before the engine's own start time, as the readiness check needs.
+      const startedAtSeconds = Math.floor(Date.now() / 1000);
       try {
         await container.start();
       } catch (err) {
@@ -389,7 +420,12 @@ export class LocalRunService {
           ? new PortTaken(error)
           : error;
       }
-      return { container, createdAt, instanceId };
+      return {
+        container,
+        createdAt,
+        instanceId,
+        facts: { mode: opts.mode, ports, startedAtSeconds, outputSinceMs: 0, expectsBoot },
+      };
     } catch (err) {
       await container.remove({ force: true, v: true }).catch(() => undefined);
       if (signal.aborted)
@@ -527,15 +563,32 @@ export class LocalRunService {
     id: string,
     opts: { timeoutMs: number; signal?: AbortSignal; progress?: ProgressReporter },
   ): Promise<void> {
+    const inspected = await this.docker
+      .getContainer(id)
+      .inspect()
+      .catch((err: unknown) => {
+        throw dockerError(err, `inspect run ${id.slice(0, 12)}`);
+      });
+    const labels = inspected.Config.Labels ?? {};
+    const startedAt = Date.parse(inspected.State.StartedAt);
+    const facts: ReadyFacts = {
+      mode: runModeOf(labels[LABELS.mode]),
+      ports: parsePortsLabel(labels[LABELS.ports]),
+      startedAtSeconds: Math.floor(startedAt / 1000),
+      outputSinceMs: startedAt,
+      expectsBoot: labels[LABELS.boot] !== '0' ? '1' : '0',
+    };
+    await this.waitForReadiness(inspected.Id, facts, opts);
+  }
+
+  /** waitUntilReady with what the caller already knows of the run (start knows it all: no inspect). */
+  private async waitForReadiness(
+    id: string,
+    facts: ReadyFacts,
+    opts: { timeoutMs: number; signal?: AbortSignal; progress?: ProgressReporter },
+  ): Promise<void> {
     const deadline = Date.now() + opts.timeoutMs;
-    const container = this.docker.getContainer(id);
-    const inspected = await container.inspect().catch((err: unknown) => {
-      throw dockerError(err, `inspect run ${id.slice(0, 12)}`);
-    });
-    const mode = runModeOf(inspected.Config.Labels?.[LABELS.mode]);
-    const ports = parsePortsLabel(inspected.Config.Labels?.[LABELS.ports]);
-    const startedAtSeconds = Math.floor(Date.parse(inspected.State.StartedAt) / 1000);
-    const expectsBoot = inspected.Config.Labels?.[LABELS.boot] !== '0' ? '1' : '0';
+    const { mode, ports, startedAtSeconds, outputSinceMs, expectsBoot } = facts;
     const timeout = (what: string) =>
       new AppError(
         'TIMEOUT',
@@ -546,8 +599,35 @@ export class LocalRunService {
     const inner = new AbortController();
     const onOuterAbort = () => inner.abort();
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    // The launch script says on the container's output when sshd listens (an SSH login is then tried
+    // at once) and when its watcher saw provisioning end (no docker exec needed to look). The output
+    // ending means the container stopped, which the provisioning wait reports.
+    const sshWakeup = new Wakeup();
+    const provisioningWakeup = new Wakeup();
+    const provisioning = { endedPerLaunchScript: false };
+    const follower: Promise<LaunchOutputFollower> = followLaunchOutput(
+      this.docker,
+      id,
+      outputSinceMs,
+      (hint) => {
+        if (hint === 'sshd') return sshWakeup.wake();
+        provisioning.endedPerLaunchScript = true;
+        provisioningWakeup.wake();
+      },
+      () => provisioningWakeup.wake(),
+    );
     const waits: Promise<void>[] = [
-      this.waitForProvisioning(id, startedAtSeconds, expectsBoot, deadline, inner.signal, timeout),
+      this.waitForProvisioning(id, {
+        startedAtSeconds,
+        expectsBoot,
+        // Only the launch script (ssh and jupyter modes) watches provisioning.
+        watched: mode !== 'args',
+        endedPerLaunchScript: () => provisioning.endedPerLaunchScript,
+        wakeup: provisioningWakeup,
+        deadline,
+        signal: inner.signal,
+        timeout,
+      }),
     ];
     if (mode !== 'args') {
       const sshPort = ports['22/tcp'];
@@ -562,6 +642,7 @@ export class LocalRunService {
           privateKey,
           timeoutMs: deadline - Date.now(),
           signal: inner.signal,
+          wakeup: sshWakeup,
         }).then((login) => {
           if (inner.signal.aborted) return;
           if (!login.ok)
@@ -594,32 +675,46 @@ export class LocalRunService {
     } finally {
       inner.abort();
       opts.signal?.removeEventListener('abort', onOuterAbort);
+      void follower.then((f) => f.close());
     }
     opts.signal?.throwIfAborted();
   }
 
-  /** /.provisioning gone (see PROVISIONING_DONE_SCRIPT); fails as soon as the container stops. */
+  /**
+   * /.provisioning gone (see PROVISIONING_DONE_SCRIPT); fails as soon as the container stops. In ssh
+   * and jupyter modes the launch script's watcher applies the same rules inside the container and
+   * says "provisioning ended" on the output, which ends this wait without a docker exec (an exec
+   * costs 100-200 ms on a busy machine). The exec check stays as the fallback: at once in args mode
+   * (no launch script), else when the launch script has said nothing for a second (a run made by an
+   * older launch script says nothing), then on a timer that grows.
+   */
   private async waitForProvisioning(
     id: string,
-    startedAtSeconds: number,
-    expectsBoot: string,
-    deadline: number,
-    signal: AbortSignal,
-    timeout: (what: string) => AppError,
+    o: {
+      startedAtSeconds: number;
+      expectsBoot: '0' | '1';
+      watched: boolean;
+      endedPerLaunchScript: () => boolean;
+      wakeup: Wakeup;
+      deadline: number;
+      signal: AbortSignal;
+      timeout: (what: string) => AppError;
+    },
   ): Promise<void> {
     const transport = new DockerExecTransport(this.docker, id);
-    while (!signal.aborted) {
+    let delay = 150;
+    if (o.watched) await o.wakeup.pause(1000, o.signal);
+    while (!o.signal.aborted) {
+      if (o.endedPerLaunchScript()) return;
       await this.assertStillRunning(id);
       const check = await transport.exec(
-        ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(startedAtSeconds), expectsBoot],
-        {
-          signal,
-          timeoutMs: 15_000,
-        },
+        ['sh', '-c', PROVISIONING_DONE_SCRIPT, 'sh', String(o.startedAtSeconds), o.expectsBoot],
+        { signal: o.signal, timeoutMs: 15_000 },
       );
       if (check.exitCode === 0) return;
-      if (Date.now() > deadline) throw timeout('/.provisioning is still there');
-      await pause(150, signal);
+      if (Date.now() > o.deadline) throw o.timeout('/.provisioning is still there');
+      await o.wakeup.pause(delay, o.signal);
+      if (o.watched) delay = Math.min(1000, Math.round(delay * 1.5));
     }
   }
 
@@ -843,13 +938,18 @@ export class LocalRunService {
     imageRef: string,
     warn: (t: string) => void,
   ): Promise<void> {
-    if (!(await anyPathExists(container, ['/bin/sh']))) {
+    const [hasShell, hasSshd, hasJupyter] = await Promise.all([
+      anyPathExists(container, ['/bin/sh']),
+      anyPathExists(container, SSHD_PATHS),
+      mode === 'jupyter' ? anyPathExists(container, JUPYTER_PATHS) : Promise.resolve(true),
+    ]);
+    if (!hasShell) {
       throw new AppError(
         'TEMPLATE_INVALID',
         `The image ${imageRef} has no /bin/sh, so Vast's launch script cannot run in it. Use args mode, or base the image on one with a shell.`,
       );
     }
-    if (!(await anyPathExists(container, SSHD_PATHS))) {
+    if (!hasSshd) {
       throw new AppError(
         'TEMPLATE_INVALID',
         `The image ${imageRef} has no sshd. Vast installs one at run time, but a local run cannot download it. ` +
@@ -857,7 +957,7 @@ export class LocalRunService {
         { image: imageRef, mode },
       );
     }
-    if (mode === 'jupyter' && !(await anyPathExists(container, JUPYTER_PATHS))) {
+    if (!hasJupyter) {
       warn(
         `The image ${imageRef} has no jupyter on the usual paths: Vast brings its own Jupyter, a local run cannot, so port 8080 will not answer.`,
       );

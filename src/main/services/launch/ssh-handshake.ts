@@ -1,5 +1,5 @@
-import { pause } from '../../../shared/pause';
 import { Client } from 'ssh2';
+import { Wakeup } from './wakeup';
 
 export interface HandshakeOptions {
   host: string;
@@ -9,8 +9,14 @@ export interface HandshakeOptions {
   /** Overall deadline for all attempts (ms). */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Pause between attempts (ms). */
+  /** First pause between attempts (ms); it grows by half each time, up to maxRetryDelayMs. */
   retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  /**
+   * Woken when sshd is known to listen (the launch script says so): the next attempt is made at once
+   * and the pause starts small again.
+   */
+  wakeup?: Wakeup;
 }
 
 /**
@@ -22,6 +28,10 @@ export async function waitForSshLogin(
   opts: HandshakeOptions,
 ): Promise<{ attempts: number; lastError: string | null; ok: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
+  const wakeup = opts.wakeup ?? new Wakeup();
+  const firstDelay = opts.retryDelayMs ?? 25;
+  const maxDelay = opts.maxRetryDelayMs ?? 250;
+  let delay = firstDelay;
   let attempts = 0;
   let lastError: string | null = null;
   while (Date.now() < deadline) {
@@ -31,7 +41,9 @@ export async function waitForSshLogin(
     const result = await tryLogin(opts, Math.min(remaining, 5000));
     if (result === true) return { attempts, lastError: null, ok: true };
     lastError = result;
-    await pause(opts.retryDelayMs ?? 75, opts.signal);
+    // Short pauses while sshd is about to come up, longer ones for an image that boots slowly.
+    const woken = await wakeup.pause(delay, opts.signal);
+    delay = woken ? firstDelay : Math.min(maxDelay, Math.round(delay * 1.5));
   }
   return { attempts, lastError, ok: false };
 }
