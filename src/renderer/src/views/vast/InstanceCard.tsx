@@ -6,6 +6,9 @@ import { openTerminalFor } from '../terminals/TerminalsView';
 import { DestroyDialog } from './DestroyDialog';
 import { duration, gb, perHour } from './format';
 import { BootProgress } from '../monitor/BootProgress';
+import { InstanceMetricsPanel } from '../instances/InstanceMetricsPanel';
+import { InstancePrograms } from '../instances/InstancePrograms';
+import { DeclaredTunnelsButton } from '../tunnels/DeclaredTunnelsButton';
 import { InstanceLiveStats } from './InstanceLiveStats';
 import './instance-card.css';
 import { LaunchProgress } from './LaunchProgress';
@@ -58,6 +61,8 @@ function Card({ instance: i }: { instance: InstanceData }) {
   const [waitOp, setWaitOp] = useState<string | null>(null);
   const [destroying, setDestroying] = useState(false);
   const [showBoot, setShowBoot] = useState(false);
+  // Read over SSH while open: each open card runs a watch, so it is the user's choice, not the default.
+  const [showPrograms, setShowPrograms] = useState(false);
 
   const running = i.actualStatus === 'running';
   const stopped =
@@ -91,7 +96,7 @@ function Card({ instance: i }: { instance: InstanceData }) {
   const tone = statusTone(i);
   return (
     <article
-      className={`vast-instance vast-instance-${tone}${logs ? ' vast-instance-wide' : ''}`}
+      className={`vast-instance vast-instance-${tone}${logs || (showPrograms && running) ? ' vast-instance-wide' : ''}`}
       aria-label={`Instance ${i.id}`}
       id={`instance-${i.id}`}
       data-instance-id={i.id}
@@ -243,6 +248,17 @@ function Card({ instance: i }: { instance: InstanceData }) {
         </button>
         <button
           type="button"
+          aria-expanded={showPrograms && running}
+          disabled={!running}
+          title={
+            running ? 'Supervisor programs and utilisation, read over SSH' : 'The instance is not running'
+          }
+          onClick={() => setShowPrograms(!showPrograms)}
+        >
+          Programs
+        </button>
+        <button
+          type="button"
           disabled={busy !== null}
           onClick={() => (logs ? setLogs(null) : void loadLogs())}
         >
@@ -287,6 +303,17 @@ function Card({ instance: i }: { instance: InstanceData }) {
         </div>
       ) : null}
       {showBoot || booting ? <BootProgress target={`instance:${i.id}`} /> : null}
+      {running ? (
+        <div className="vast-tunnels">
+          <DeclaredTunnelsButton target={String(i.id)} label="Open its tunnels" />
+        </div>
+      ) : null}
+      {showPrograms && running ? (
+        <>
+          <InstanceMetricsPanel instanceId={i.id} />
+          <InstancePrograms instanceId={i.id} />
+        </>
+      ) : null}
       {logs ? (
         <div className="vast-logs">
           <div className="vast-logs-bar">
