@@ -58,14 +58,17 @@ async function startConnected(): Promise<{ serve: ServeHandle; client: ShellClie
 }
 
 /** SIGKILL (no exit handlers, nothing flushed), then a new `tstudio serve` on the same data folder. */
-async function killAndRestart(serve: ServeHandle, client: ShellClient): Promise<ShellClient> {
+async function killAndRestart(
+  serve: ServeHandle,
+  client: ShellClient,
+): Promise<{ serve: ServeHandle; client: ShellClient }> {
   serve.child.kill('SIGKILL');
   await waitFor(
     'the first process to die',
     () => serve.child.exitCode !== null || serve.child.signalCode !== null,
   );
   client.close();
-  return (await startConnected()).client;
+  return startConnected();
 }
 
 describe('the app is killed and restarted', () => {
@@ -116,7 +119,7 @@ describe('the app is killed and restarted', () => {
       60_000,
     );
 
-    const c2 = await killAndRestart(first, c1);
+    const { client: c2 } = await killAndRestart(first, c1);
     const history = await c2.call<BuildRecord[]>('builds:history', {});
     const okAgain = history.find((r) => r.id === ok.operationId);
     const slowAgain = history.find((r) => r.id === slow.operationId);
@@ -140,7 +143,7 @@ describe('the app is killed and restarted', () => {
     c2.close();
   });
 
-  it('finds a local run again, running, with the same ports, and logs into it with the same key', async () => {
+  it('finds a local run again, running, with the same ports, and logs into it with the same key; a closed tab’s watch ends', async () => {
     const { serve: first, client: c1 } = await startConnected();
     const { opId } = await c1.call<{ opId: string }>('runs:start', {
       // The template, not the bare image: its onstart (entrypoint.sh) starts supervisord.
@@ -163,7 +166,7 @@ describe('the app is killed and restarted', () => {
     const before = ready.run;
     expect(before.ssh).not.toBeNull();
 
-    const c2 = await killAndRestart(first, c1);
+    const { serve: second, client: c2 } = await killAndRestart(first, c1);
     const after = await c2.call<RunRecord>('runs:get', { id: before.id });
     expect(after.state).toBe('running');
     expect(after.mode).toBe('ssh');
@@ -177,8 +180,17 @@ describe('the app is killed and restarted', () => {
     });
     const term = await c2.call<{ id: string }>('terminal:open', { target: before.id });
     await c2.call('terminal:close', { id: term.id });
-    await c2.call('runs:remove', { id: before.id });
-    runIds.splice(runIds.indexOf(before.id), 1);
+
+    // A tab that goes away without cancelling (closed, crashed) takes its live watches with it.
+    const watch = await c2.call<{ opId: string }>('runs:watchStatus', { id: before.id, intervalMs: 500 });
     c2.close();
+    const c3 = await ShellClient.connect(second);
+    await waitFor('the closed tab’s watch to be cancelled', async () => {
+      const ops = await c3.call<OperationRecord[]>('operations:list', {});
+      return ops.find((o) => o.id === watch.opId)?.state === 'cancelled';
+    });
+    await c3.call('runs:remove', { id: before.id });
+    runIds.splice(runIds.indexOf(before.id), 1);
+    c3.close();
   }, 240_000);
 });

@@ -8,6 +8,7 @@ import { generateToken } from './token';
 import { RequestGuard, TOKEN_COOKIE } from './request-guard';
 import { serveStatic } from './static-files';
 import { CONTENT_SECURITY_POLICY } from '../security';
+import { ViewScopedOperations } from './view-scoped-operations';
 
 export interface BrowserShellOptions {
   app: App;
@@ -130,6 +131,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       }
       send({ t: 'event', name: envelope.name, payload: envelope.payload });
     });
+    const viewScoped = new ViewScopedOperations();
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return;
       let parsed: unknown;
@@ -142,12 +144,16 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       if (!msg.success) return;
       void dispatch(app.handlers, msg.data.name, msg.data.input, {
         onInternalError: (name, err) => console.error(`internal error in ${name}:`, err),
-      }).then((result) => send({ t: 'result', id: msg.data.id, result }));
+      }).then((result) => {
+        viewScoped.track(msg.data.name, result);
+        send({ t: 'result', id: msg.data.id, result });
+      });
     });
     // ws reports a protocol breach (a frame above maxPayload, bad UTF-8, a bad opcode) as an 'error'
     // on the socket and then closes it; without a listener that error would end the whole process.
     ws.on('error', (err) => log(`closed a WebSocket: ${err.message}`));
     ws.on('close', () => {
+      viewScoped.cancelAll((id) => app.operations.cancel(id));
       unsubscribe();
       sockets.delete(ws);
     });
