@@ -145,10 +145,12 @@ export function createApp(config: AppConfig): App {
       parseRegistryCredentials(await secrets.get(SECRET_NAMES.registry(registry))),
   });
 
+  const instanceEndpoints = new InstanceEndpoints(() => vastAccount.connection());
   const monitor = new MonitorService({
     connection: () => vastAccount.connection(),
     dataDir,
     docker,
+    instanceSsh: { endpoints: instanceEndpoints, ssh },
     emit: (e) => bus.emit(e.name, e.payload),
     // Tests and benchmarks poll faster; the app never lists instances more often than every 10 s.
     intervalMs: env.TSTUDIO_MONITOR_INTERVAL_MS ? Number(env.TSTUDIO_MONITOR_INTERVAL_MS) : undefined,
@@ -209,7 +211,7 @@ export function createApp(config: AppConfig): App {
     ...createComposeHandlers({ runs }),
     ...createInstanceInspectHandlers({
       ssh,
-      endpoints: new InstanceEndpoints(() => vastAccount.connection()),
+      endpoints: instanceEndpoints,
       operations,
       recordSample: (sample) => monitor.recordSample(sample),
     }),

@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import type { z } from 'zod';
 import type { BootProgress, BootStep } from '../../../shared/contract/monitor';
 import { AppError } from '../../../shared/errors';
-import { DockerExecTransport } from '../supervisor/index';
+import { DockerExecTransport, type ExecTransport } from '../supervisor/index';
+import { extraEnvObject, type VastInstanceData } from '../vast/index';
 
 export type BootProgressData = z.output<typeof BootProgress>;
 type BootStepData = z.output<typeof BootStep>;
@@ -184,6 +185,49 @@ export function bootSteps(input: {
   return { steps, outcome };
 }
 
+/**
+ * What a boot is read from, whichever way it was reached (docker or SSH): the target's state as its
+ * owner tells it, and one run of the probe inside it.
+ */
+export interface BootReading {
+  startedAt: number | null;
+  /** The container (or instance) runs now. */
+  running: boolean;
+  /** Not started yet (a created container, a Vast instance still loading): still to boot, not failed. */
+  created?: boolean;
+  provisioningScript: string | null;
+  probe: ProbeResult | null;
+  /** Other output carrying boot_default.sh's `boot: NN-x.sh` lines (the container's output; '' over SSH). */
+  output: string;
+  /** What the target's owner says of its state (Vast's status), shown on the first step; null: nothing. */
+  note?: string | null;
+}
+
+/** The answer from a reading: the same steps and outcome rules for a run and an instance. Pure. */
+export function bootProgressFrom(target: string, reading: BootReading, at: number): BootProgressData {
+  const { probe } = reading;
+  const stages = bootStagesIn(`${reading.output}\n${probe?.onstartLog ?? ''}`);
+  const { steps, outcome } = bootSteps({ ...reading, stages });
+  return {
+    target,
+    steps: reading.note
+      ? steps.map((s) => (s.id === 'started' ? { ...s, detail: reading.note ?? null } : s))
+      : steps,
+    outcome,
+    stages,
+    provisioningLog: probe?.provisioningLog ?? '',
+    onstartLog: probe?.onstartLog ?? '',
+    failures: probe?.failures ?? [],
+    at,
+  };
+}
+
+/** Runs the fixed probe through any exec transport (docker exec, or an SSH exec channel). */
+async function runBootProbe(transport: ExecTransport, signal?: AbortSignal): Promise<ProbeResult> {
+  const r = await transport.exec([...BOOT_PROBE_ARGV], { timeoutMs: 5000, signal });
+  return parseBootProbe(r.stdout);
+}
+
 async function containerOutput(container: Docker.Container): Promise<string> {
   const raw = (await container.logs({ stdout: true, stderr: true, tail: 2000 })) as unknown as Buffer;
   // Non-TTY logs are multiplexed: 8-byte frame headers before each chunk.
@@ -222,27 +266,71 @@ export async function readBootProgress(
   const startedAt = created ? null : Date.parse(info.State.StartedAt) || null;
   let probe: ProbeResult | null = null;
   if (running) {
-    try {
-      const r = await new DockerExecTransport(docker, info.Id).exec([...BOOT_PROBE_ARGV], {
-        timeoutMs: 5000,
-        signal,
-      });
-      probe = parseBootProbe(r.stdout);
-    } catch {
-      // Stopping under us: read what the logs tell.
-    }
+    // Stopping under us: read what the logs tell.
+    probe = await runBootProbe(new DockerExecTransport(docker, info.Id), signal).catch(() => null);
   }
   const output = await containerOutput(container).catch(() => '');
-  const stages = bootStagesIn(`${output}\n${probe?.onstartLog ?? ''}`);
-  const { steps, outcome } = bootSteps({ startedAt, running, created, provisioningScript, probe, stages });
-  return {
+  return bootProgressFrom(
     target,
-    steps,
-    outcome,
-    stages,
-    provisioningLog: probe?.provisioningLog ?? '',
-    onstartLog: probe?.onstartLog ?? '',
-    failures: probe?.failures ?? [],
-    at: Date.now(),
+    { startedAt, running, created, provisioningScript, probe, output },
+    Date.now(),
+  );
+}
+
+/** Vast statuses of an instance that is not running and will not start by itself. */
+const STOPPED_STATUSES = new Set(['stopped', 'exited', 'offline', 'frozen', 'error']);
+
+/**
+ * A Vast instance's state as its API fields tell it. Pure. Every status that is neither running nor
+ * stopped (null while provisioning, created, loading while the image is pulled, rebooting, unknown)
+ * is "not started yet": still to boot, not failed. start_date is Vast's (epoch seconds; the sandbox
+ * and a restart set it when the container starts).
+ */
+export function instanceBootState(
+  instance: VastInstanceData,
+): Omit<BootReading, 'probe' | 'output'> & { created: boolean } {
+  const actual = instance.actual_status ?? null;
+  const running = actual === 'running';
+  const created = !running && !STOPPED_STATUSES.has(actual ?? '');
+  const startDate = instance.start_date ?? null;
+  const env = extraEnvObject(instance.extra_env);
+  const said = `Vast: ${actual ?? 'provisioning'}${instance.status_msg ? ` — ${instance.status_msg}` : ''}`;
+  return {
+    startedAt: !created && startDate ? Math.round(startDate * 1000) : null,
+    running,
+    created,
+    provisioningScript: env.PROVISIONING_SCRIPT || null,
+    note: running ? null : created ? `Not started yet. ${said}` : said,
   };
+}
+
+/**
+ * Reads a Vast instance's boot: its state and PROVISIONING_SCRIPT from the API fields, and, while it
+ * runs, the same probe as a local run's over the instance's SSH. The container's own output is not
+ * readable over SSH (it is the host's `docker logs`), so the boot stages come from the probe's
+ * /var/log/onstart.log alone (boot_default.sh's output goes there too).
+ */
+export async function readInstanceBootProgress(input: {
+  target: string;
+  instance: VastInstanceData;
+  /** An exec transport on the instance's SSH; null: told from the API alone. */
+  transport: ExecTransport | null;
+  signal?: AbortSignal;
+  /** Told when the probe fails (the caller may forget a stale endpoint). */
+  onProbeError?: (err: unknown) => void;
+  now?: () => number;
+}): Promise<BootProgressData> {
+  const state = instanceBootState(input.instance);
+  let probe: ProbeResult | null = null;
+  let note = state.note ?? null;
+  if (state.running && input.transport) {
+    try {
+      probe = await runBootProbe(input.transport, input.signal);
+    } catch (err) {
+      input.onProbeError?.(err);
+      // Running on Vast comes before sshd answers: booting, and say why nothing more is known.
+      note = `Running; SSH does not answer yet (${AppError.from(err).message}).`;
+    }
+  }
+  return bootProgressFrom(input.target, { ...state, note, probe, output: '' }, (input.now ?? Date.now)());
 }

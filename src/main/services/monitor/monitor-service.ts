@@ -18,9 +18,16 @@ import {
   type VastConnection,
   type VastInstanceData,
 } from '../vast/index';
-import { DockerExecTransport, SupervisorClient, type ExecTransport } from '../supervisor/index';
+import {
+  DockerExecTransport,
+  SshExecTransport,
+  SupervisorClient,
+  type ExecTransport,
+  type SshExecRunner,
+} from '../supervisor/index';
+import type { SshTarget } from '../ssh/index';
 import { RUN_LABELS } from '../launch/index';
-import { readBootProgress, type BootProgressData } from './boot-progress';
+import { readBootProgress, readInstanceBootProgress, type BootProgressData } from './boot-progress';
 import { billingRate, CostTracker, localMidnightSec, storagePerHour } from './cost';
 import { instanceFleetState, runFleetState, transitionOf, type FleetStateName } from './fleet-state';
 import {
@@ -87,7 +94,26 @@ export interface MonitorServiceOptions {
   instanceExec?: (instanceId: number) => ExecTransport | null;
   /** Read supervisor status of running runs each poll (docker exec). Off when the runs service's watcher feeds onProgramStates. */
   watchRunPrograms?: boolean;
+  /**
+   * How a Vast instance is reached over SSH, for its boot: the app's endpoint cache (InstanceEndpoints,
+   * shared with the instance inspect calls) and the SSH service. Absent: only the sandbox's container
+   * instances' boots are readable.
+   */
+  instanceSsh?: { endpoints: InstanceEndpointSource; ssh: SshExecRunner };
 }
+
+/** What the boot reader needs of InstanceEndpoints (src/main/instance-endpoints.ts). */
+export interface InstanceEndpointSource {
+  /** The running instance and its SSH target; AppError CONFLICT when it does not run (yet). */
+  resolve(
+    instanceId: number,
+    signal?: AbortSignal,
+  ): Promise<{ target: SshTarget; instance: VastInstanceData }>;
+  forget(instanceId: number): void;
+}
+
+/** SSH failures after which the endpoint may have moved (a restart can bring other ports). */
+const STALE_ENDPOINT_CODES = new Set(['SSH_CONNECT', 'SSH_HOST_KEY_MISMATCH', 'TIMEOUT']);
 
 interface TargetRecord {
   status: Omit<TargetStatusData, 'costSoFar' | 'costToday' | 'budgetUsd' | 'attention' | 'idleSince'>;
@@ -225,26 +251,72 @@ export class MonitorService {
   }
 
   /**
-   * A target's boot flow, read from its container: a local run's, or a sandbox instance's (the
-   * sandbox runs instances as local containers). A cloud instance's boot is not readable yet.
+   * A target's boot flow: a local run's from its container; a sandbox instance's from its container
+   * too (the sandbox runs instances as local containers, and their output says more); any other Vast
+   * instance's over SSH (instanceBootOverSsh).
    */
   async bootProgress(target: string): Promise<BootProgressData> {
     const docker = this.options.docker;
     const m = /^(run|instance):(.+)$/.exec(target);
     if (!m) throw new AppError('VALIDATION', 'Boot progress is read for run:<id> or instance:<id>.');
-    if (!docker) throw new AppError('DOCKER_UNAVAILABLE', 'No Docker engine: start it to read a boot.');
-    if (m[1] === 'run') return readBootProgress(docker, target, m[2]!, this.abort.signal);
-    const [container] = await docker.listContainers({
-      all: true,
-      filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
-    });
-    if (!container) {
+    if (m[1] === 'run') {
+      if (!docker) throw new AppError('DOCKER_UNAVAILABLE', 'No Docker engine: start it to read a boot.');
+      return readBootProgress(docker, target, m[2]!, this.abort.signal);
+    }
+    const instanceId = Number(m[2]);
+    if (!Number.isSafeInteger(instanceId) || instanceId <= 0)
+      throw new AppError('VALIDATION', `"${m[2]}" is not an instance id: read instance:<number>.`);
+    const [container] = docker
+      ? await docker.listContainers({
+          all: true,
+          filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
+        })
+      : [];
+    if (container) return readBootProgress(docker!, target, container.Id, this.abort.signal);
+    if (!this.options.instanceSsh) {
       throw new AppError(
         'NOT_FOUND',
         `Instance ${m[2]}'s boot cannot be read from here: only the sandbox's container instances are. On Vast, open a terminal and read /var/log/onstart.log and /var/log/portal/provisioning.log.`,
       );
     }
-    return readBootProgress(docker, target, container.Id, this.abort.signal);
+    return this.instanceBootOverSsh(instanceId);
+  }
+
+  /**
+   * A Vast instance's boot over SSH with the same probe as a run's. An instance that does not run
+   * is told from its API fields (not started yet while it loads, with Vast's status message), not
+   * as an error. Public so a sandbox instance can be read this way too (its container is skipped).
+   */
+  async instanceBootOverSsh(instanceId: number): Promise<BootProgressData> {
+    const how = this.options.instanceSsh;
+    if (!how) throw new AppError('INTERNAL', 'The monitor was made without SSH to instances.');
+    const target = `instance:${instanceId}`;
+    const signal = this.abort.signal;
+    let endpoint: Awaited<ReturnType<InstanceEndpointSource['resolve']>>;
+    try {
+      endpoint = await how.endpoints.resolve(instanceId, signal);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+      // Not running (the endpoint cache keeps only running instances): what the API says of it.
+      const conn = await this.options.connection();
+      const client = new VastClient({
+        ...this.options.vastClientOptions,
+        apiKey: conn.apiKey,
+        baseUrl: conn.baseUrl,
+      });
+      const instance = await client.getInstance(instanceId, signal);
+      return readInstanceBootProgress({ target, instance, transport: null, now: this.now });
+    }
+    return readInstanceBootProgress({
+      target,
+      instance: endpoint.instance,
+      transport: new SshExecTransport(how.ssh, endpoint.target),
+      signal,
+      now: this.now,
+      onProbeError: (err) => {
+        if (err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code)) how.endpoints.forget(instanceId);
+      },
+    });
   }
 
   /** Feed of operation:stateChanged: builds finished or failed, runs ready or failed. */

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InstanceEndpoints } from '../../src/main/instance-endpoints';
+import { MonitorService } from '../../src/main/services/monitor';
+import { SshService } from '../../src/main/services/ssh/index';
+import {
+  ContainerBackend,
+  launchSpecFromTemplate,
+  loadTemplateSource,
+  VastClient,
+  VastSandbox,
+  type VastConnection,
+} from '../../src/main/services/vast/index';
+import { DEMO_TEMPLATE_DIR, TEST_LABELS, waitFor } from './helpers/demo-image';
+
+// A sandbox instance is a real container of the demo template with a real sshd, reached with the
+// app's key through the same endpoint cache the app uses: its boot read over SSH (the cloud path)
+// must tell what reading it from its container (docker inspect, logs, exec) tells.
+const HARNESS = randomBytes(6).toString('hex');
+const LABELS = { ...TEST_LABELS, 'tstudio.test.harness': HARNESS };
+const IMAGE = `tstudio-test/demo:boot-ssh-${HARNESS}`;
+const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+let dataDir: string;
+let ssh: SshService;
+let sandbox: VastSandbox;
+let client: VastClient;
+let endpoints: InstanceEndpoints;
+let monitor: MonitorService;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-boot-ssh-'));
+  ssh = new SshService({ dataDir, env: {} });
+  const backend = new ContainerBackend({
+    docker,
+    runs: { dataDir, appKey: () => ssh.keys.get(), labels: LABELS },
+    buildable: { [IMAGE]: DEMO_TEMPLATE_DIR },
+    readyTimeoutMs: 60_000,
+  });
+  sandbox = new VastSandbox({ backend, timings: { provisionMs: 50, loadingMs: 100, transitionMs: 50 } });
+  const baseUrl = await sandbox.start();
+  const connection = async (): Promise<VastConnection> => ({
+    apiKey: sandbox.apiKey,
+    baseUrl,
+    sandbox: true,
+    hasKey: false,
+  });
+  client = new VastClient({ apiKey: sandbox.apiKey, baseUrl, pollIntervalMs: 200, backoffMs: 5 });
+  endpoints = new InstanceEndpoints(connection);
+  monitor = new MonitorService({
+    connection,
+    dataDir,
+    docker,
+    emit: () => undefined,
+    intervalMs: 1000,
+    instanceSsh: { endpoints, ssh },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  monitor?.stop();
+  await ssh?.dispose();
+  await sandbox?.close();
+  const left = await docker.listContainers({
+    all: true,
+    filters: { label: [`tstudio.test.harness=${HARNESS}`] },
+  });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+  await docker
+    .getImage(IMAGE)
+    .remove({ force: true })
+    .catch(() => undefined);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("boot progress of a Vast instance over SSH (the sandbox's, its container skipped)", () => {
+  it('reads the same steps and outcome over SSH as from the container; a stopped instance answers from the API', async () => {
+    const { offers } = await client.searchOffers({ gpuName: 'RTX 4090', order: 'dph_total' });
+    const spec = launchSpecFromTemplate(loadTemplateSource(DEMO_TEMPLATE_DIR), {
+      mode: 'ssh-direct',
+      label: 'boot-ssh',
+    });
+    const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, image: IMAGE });
+    const target = `instance:${instanceId}`;
+
+    const overSsh = await waitFor(
+      'the instance booted, read over SSH',
+      async () => {
+        const b = await monitor.instanceBootOverSsh(instanceId).catch(() => null);
+        return b && b.outcome !== 'booting' ? b : undefined;
+      },
+      150_000,
+    );
+    // The container path (the sandbox shortcut bootProgress takes) for the same instance.
+    const fromContainer = await monitor.bootProgress(target);
+    expect(overSsh.target).toBe(target);
+    expect(overSsh.outcome).toBe('ready');
+    expect(fromContainer.outcome).toBe('ready');
+    const view = (b: typeof overSsh) => b.steps.map((s) => ({ id: s.id, state: s.state }));
+    expect(view(overSsh)).toEqual(view(fromContainer));
+    expect(overSsh.steps.every((s) => s.state === 'done')).toBe(true);
+    expect(overSsh.provisioningLog).toContain('Provisioning complete');
+    expect(overSsh.provisioningLog).toBe(fromContainer.provisioningLog);
+    // The stages come from /var/log/onstart.log alone over SSH; the container's output adds none here.
+    expect(overSsh.stages.length).toBeGreaterThan(0);
+    expect(overSsh.stages).toEqual(fromContainer.stages);
+    // PROVISIONING_SCRIPT from the instance's env (API) names the same script as the container's env.
+    const detailOf = (b: typeof overSsh) => b.steps.find((s) => s.id === 'provisioning')!.detail;
+    expect(detailOf(overSsh)).not.toBe('not set');
+    expect(detailOf(overSsh)).toBe(detailOf(fromContainer));
+    // Started: from the instance's start_date, which the sandbox sets when it starts the container.
+    const instance = await client.getInstance(instanceId);
+    expect(overSsh.steps[0]!.at).toBe(Math.round(instance.start_date! * 1000));
+
+    await client.stopInstance(instanceId);
+    await waitFor(
+      'the instance stopped',
+      async () => (await client.getInstance(instanceId)).actual_status === 'stopped',
+      60_000,
+    );
+    // The endpoint cache still holds the running endpoint: SSH fails and it is forgotten; then
+    // the API's status is the answer. Neither throws.
+    const stopped = await waitFor(
+      'the stopped instance told from the API',
+      async () => {
+        const b = await monitor.instanceBootOverSsh(instanceId);
+        return b.steps[0]!.detail?.startsWith('Vast: stopped') ? b : undefined;
+      },
+      60_000,
+    );
+    expect(stopped.outcome).toBe('failed');
+    expect(stopped.provisioningLog).toBe('');
+    await client.destroyInstance(instanceId);
+  }, 300_000);
+});
