@@ -94,6 +94,12 @@ describe("boot progress of a Vast instance over SSH (the sandbox's, its containe
       },
       150_000,
     );
+    // The connection is held between reads (the view reads every second while it boots): no new handshake.
+    const { target: sshTarget } = await endpoints.resolve(instanceId);
+    const held = ssh.pool.peek(sshTarget);
+    expect(held).not.toBeNull();
+    expect((await monitor.instanceBootOverSsh(instanceId)).outcome).toBe('ready');
+    expect(ssh.pool.peek(sshTarget)).toBe(held);
     // The container path (the sandbox shortcut bootProgress takes) for the same instance.
     const fromContainer = await monitor.bootProgress(target);
     expect(overSsh.target).toBe(target);

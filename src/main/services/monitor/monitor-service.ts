@@ -25,7 +25,7 @@ import {
   type ExecTransport,
   type SshExecRunner,
 } from '../supervisor/index';
-import type { SshTarget } from '../ssh/index';
+import { targetKey, type ConnectionLease, type SshService, type SshTarget } from '../ssh/index';
 import { RUN_LABELS } from '../launch/index';
 import { readBootProgress, readInstanceBootProgress, type BootProgressData } from './boot-progress';
 import { billingRate, CostTracker, localMidnightSec, storagePerHour } from './cost';
@@ -99,7 +99,10 @@ export interface MonitorServiceOptions {
    * shared with the instance inspect calls) and the SSH service. Absent: only the sandbox's container
    * instances' boots are readable.
    */
-  instanceSsh?: { endpoints: InstanceEndpointSource; ssh: SshExecRunner };
+  instanceSsh?: {
+    endpoints: InstanceEndpointSource;
+    ssh: SshExecRunner & { pool: Pick<SshService['pool'], 'acquire'> };
+  };
 }
 
 /** What the boot reader needs of InstanceEndpoints (src/main/instance-endpoints.ts). */
@@ -114,6 +117,13 @@ export interface InstanceEndpointSource {
 
 /** SSH failures after which the endpoint may have moved (a restart can bring other ports). */
 const STALE_ENDPOINT_CODES = new Set(['SSH_CONNECT', 'SSH_HOST_KEY_MISMATCH', 'TIMEOUT']);
+/**
+ * A boot view reads every second while the instance boots: its SSH connection is held this long
+ * after the last read, or each read would be a new handshake (a second or more via Vast's proxy).
+ */
+const BOOT_SSH_LINGER_MS = 15_000;
+/** A not-running instance's API answer is reused this long: each is a rate-limited Vast API call. */
+const NOT_RUNNING_FRESH_MS = 5_000;
 
 interface TargetRecord {
   status: Omit<TargetStatusData, 'costSoFar' | 'costToday' | 'budgetUsd' | 'attention' | 'idleSince'>;
@@ -158,6 +168,13 @@ export class MonitorService {
   private readonly tunnelTimers = new Map<string, { since: number; timer: NodeJS.Timeout | null }>();
   /** The newest reading per target from another source (the SSH sampler of a watched instance). */
   private readonly recorded = new Map<string, SampleData>();
+  /** Pooled SSH connections held for instances whose boot is being read (see BOOT_SSH_LINGER_MS). */
+  private readonly bootHolds = new Map<
+    number,
+    { key: string; lease: ConnectionLease; timer: NodeJS.Timeout }
+  >();
+  /** The API's word on instances that did not run when their boot was read (NOT_RUNNING_FRESH_MS). */
+  private readonly notRunning = new Map<number, { at: number; instance: VastInstanceData }>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
@@ -200,6 +217,7 @@ export class MonitorService {
     this.timer = null;
     for (const t of this.tunnelTimers.values()) if (t.timer) clearTimeout(t.timer);
     this.tunnelTimers.clear();
+    for (const id of [...this.bootHolds.keys()]) this.releaseBootHold(id);
   }
 
   /** The in-flight poll, or a new one: polls never overlap. */
@@ -292,12 +310,17 @@ export class MonitorService {
     if (!how) throw new AppError('INTERNAL', 'The monitor was made without SSH to instances.');
     const target = `instance:${instanceId}`;
     const signal = this.abort.signal;
+    const known = this.notRunning.get(instanceId);
+    if (known && this.now() - known.at < NOT_RUNNING_FRESH_MS) {
+      return readInstanceBootProgress({ target, instance: known.instance, transport: null, now: this.now });
+    }
     let endpoint: Awaited<ReturnType<InstanceEndpointSource['resolve']>>;
     try {
       endpoint = await how.endpoints.resolve(instanceId, signal);
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
       // Not running (the endpoint cache keeps only running instances): what the API says of it.
+      this.releaseBootHold(instanceId);
       const conn = await this.options.connection();
       const client = new VastClient({
         ...this.options.vastClientOptions,
@@ -305,8 +328,11 @@ export class MonitorService {
         baseUrl: conn.baseUrl,
       });
       const instance = await client.getInstance(instanceId, signal);
+      if (instance.actual_status !== 'running') this.notRunning.set(instanceId, { at: this.now(), instance });
       return readInstanceBootProgress({ target, instance, transport: null, now: this.now });
     }
+    this.notRunning.delete(instanceId);
+    this.holdBootConnection(instanceId, endpoint.target);
     return readInstanceBootProgress({
       target,
       instance: endpoint.instance,
@@ -314,9 +340,44 @@ export class MonitorService {
       signal,
       now: this.now,
       onProbeError: (err) => {
-        if (err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code)) how.endpoints.forget(instanceId);
+        if (!(err instanceof AppError && STALE_ENDPOINT_CODES.has(err.code))) return;
+        how.endpoints.forget(instanceId);
+        // A link that failed may be dead without knowing it: the next read makes a fresh one.
+        this.releaseBootHold(instanceId);
       },
     });
+  }
+
+  /** Holds the instance's pooled SSH connection until BOOT_SSH_LINGER_MS after the last read. */
+  private holdBootConnection(instanceId: number, target: SshTarget): void {
+    const pool = this.options.instanceSsh?.ssh.pool;
+    if (!pool) return;
+    const key = targetKey(target);
+    const linger = () => {
+      const timer = setTimeout(() => this.releaseBootHold(instanceId), BOOT_SSH_LINGER_MS);
+      timer.unref?.();
+      return timer;
+    };
+    const held = this.bootHolds.get(instanceId);
+    // A held link that lost its peer retries on its own schedule and would keep this read waiting
+    // until its deadline: a fresh one says at once whether the instance answers.
+    const live = held?.lease.connection.state !== 'retrying' && held?.lease.connection.state !== 'failed';
+    if (held?.key === key && live) {
+      clearTimeout(held.timer);
+      held.timer = linger();
+      return;
+    }
+    // The endpoint moved (a restart on other ports) or the link is down: let the old connection go.
+    this.releaseBootHold(instanceId);
+    this.bootHolds.set(instanceId, { key, lease: pool.acquire(target), timer: linger() });
+  }
+
+  private releaseBootHold(instanceId: number): void {
+    const held = this.bootHolds.get(instanceId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    held.lease.release();
+    this.bootHolds.delete(instanceId);
   }
 
   /** Feed of operation:stateChanged: builds finished or failed, runs ready or failed. */
