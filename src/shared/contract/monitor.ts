@@ -238,7 +238,7 @@ export const monitorCalls = {
   'monitor:bootProgress': call(
     z.object({ target: TargetKey }).strict(),
     BootProgress,
-    'The boot flow (onstart, boot stages, supervisord, PROVISIONING_SCRIPT) of a local run or a sandbox instance, read from its container.',
+    "The boot flow (onstart, boot stages, supervisord, PROVISIONING_SCRIPT) of a local run or a sandbox instance, read from its container, or of a Vast instance, read over SSH (a stopped or loading instance: from the API's status).",
   ),
   'notifications:list': call(
     NoInput,
