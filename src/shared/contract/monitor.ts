@@ -118,8 +118,11 @@ export const BootStep = z.object({
 export const BootProgress = z.object({
   target: z.string(),
   steps: z.array(BootStep),
-  /** booting until supervisord runs and /.provisioning is gone; failed when the container stopped. */
-  outcome: z.enum(['booting', 'ready', 'ready-with-failures', 'failed']),
+  /**
+   * booting until supervisord runs and /.provisioning is gone; stopped when the container (or the
+   * instance) is not running: a user's stop is not a boot failure, and the steps say what finished.
+   */
+  outcome: z.enum(['booting', 'ready', 'ready-with-failures', 'stopped']),
   /** The boot stages (/etc/vast_boot.d) seen in the container's output, in order. */
   stages: z.array(z.string()),
   /** The tail of /var/log/portal/provisioning.log (the PROVISIONING_SCRIPT's output). */

@@ -52,7 +52,7 @@ describe('boot progress steps', () => {
       probe: null,
       stages: ['10-a.sh', '65-supervisor-launch.sh'],
     });
-    expect(died.outcome).toBe('failed');
+    expect(died.outcome).toBe('stopped');
     expect(died.steps.find((s) => s.id === 'boot-stages')?.state).toBe('failed');
   });
 
@@ -201,7 +201,7 @@ describe('boot progress of a Vast instance', () => {
       transport,
     });
     expect(asked).toEqual([]);
-    expect(read.outcome).toBe('failed');
+    expect(read.outcome).toBe('stopped');
     expect(read.steps[0]!.detail).toBe('Vast: stopped — stopped by user');
   });
 });

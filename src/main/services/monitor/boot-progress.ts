@@ -176,7 +176,7 @@ export function bootSteps(input: {
   ];
   const failedSomewhere = steps.some((s) => s.state === 'failed');
   const outcome: BootProgressData['outcome'] = stopped
-    ? 'failed'
+    ? 'stopped'
     : ready
       ? failedSomewhere
         ? 'ready-with-failures'

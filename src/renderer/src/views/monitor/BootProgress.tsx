@@ -21,7 +21,7 @@ const OUTCOME: Record<BootData['outcome'], string> = {
   booting: 'Booting…',
   ready: 'Booted: ready',
   'ready-with-failures': 'Booted with failures',
-  failed: 'Boot did not finish: the container stopped',
+  stopped: 'Not running: the container is stopped',
 };
 
 function seconds(fromMs: number | null, toMs: number | null): string {
