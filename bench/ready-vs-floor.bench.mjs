@@ -284,3 +284,6 @@ try {
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
+// The engine client's pooled sockets and the module runner can keep Node up for minutes after the
+// result is out; nothing is left to do, so end (only if something still holds the process open).
+setTimeout(() => process.exit(process.exitCode ?? 0), 200).unref();
