@@ -30,7 +30,9 @@ export class ClassicBuildDecoder implements BuildStreamDecoder {
     if (typeof event.stream === 'string') this.text(event.stream);
     // `status` lines come from pulling a base image (`--pull`); progress ticks would flood the log.
     if (typeof event.status === 'string' && !event.progressDetail?.current) {
-      this.text(`${event.id ? `${event.id}: ` : ''}${event.status}\n`);
+      // The daemon sends a layer id string; anything else (fuzzing found an object) is left out.
+      const layer = typeof event.id === 'string' && event.id ? `${event.id}: ` : '';
+      this.text(`${layer}${event.status}\n`);
     }
     const error = streamError(event);
     if (error) this.fail(error);
