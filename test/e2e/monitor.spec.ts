@@ -267,4 +267,57 @@ test.describe('Monitor and notifications', () => {
       if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
     }
   });
+
+  test('the Vast view keeps only the cards near the viewport in the page with 300 instances', async ({
+    page,
+    serve,
+  }) => {
+    const apiKey = `e2e-grid-${Date.now()}`;
+    const { url, child } = await startSandbox(apiKey);
+    try {
+      const call = vast(url, apiKey);
+      const offers = (
+        await call('POST', '/bundles/', { rentable: { eq: true }, rented: { eq: false }, limit: 64 })
+      ).offers as { id: number }[];
+      const COUNT = 300;
+      for (let i = 0; i < COUNT; i += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, (_, j) =>
+            call('PUT', `/asks/${offers[(i + j) % offers.length]!.id}/`, {
+              image: 'busybox:latest',
+              runtype: 'args',
+              label: `grid-${String(i + j).padStart(3, '0')}`,
+              disk: 10,
+            }),
+          ),
+        );
+      }
+      const data = join(dir, 'data');
+      mkdirSync(data, { recursive: true });
+      writeFileSync(join(data, 'secrets-plaintext-accepted'), 'e2e\n');
+      writeFileSync(join(data, 'secrets.json'), JSON.stringify({ 'vast-api-key': apiKey }), { mode: 0o600 });
+      const s = await serve({ TSTUDIO_DATA_DIR: data, VAST_URL: url });
+      await page.goto(`${s.url}#/vast`);
+      await page.getByRole('tab', { name: /^Instances/ }).click();
+      await expect(page.getByText(`${COUNT} instances`)).toBeVisible({ timeout: 30_000 });
+      const cards = page.locator('article.vast-instance');
+      await expect(cards.first()).toBeVisible();
+      // A few rows of cards, not 300.
+      expect(await cards.count()).toBeLessThan(40);
+      // The newest first: scrolling to the end brings the oldest card (grid-000) into the page.
+      await page.locator('.content').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await expect(page.getByRole('heading', { name: /grid-000$/ })).toBeVisible({ timeout: 10_000 });
+      expect(await cards.count()).toBeLessThan(40);
+      // Rows are measured as their cards grow (a loading card opens its boot progress): none overlaps.
+      const overlaps = () =>
+        page.locator('.vast-instance-row').evaluateAll((rows) => {
+          const boxes = rows.map((r) => r.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+          return boxes.filter((b, i) => i > 0 && b.top < boxes[i - 1]!.bottom - 1).length;
+        });
+      await expect.poll(overlaps, { timeout: 10_000 }).toBe(0);
+      await page.screenshot({ path: 'test-results/screens/vast-300-instances.png' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
 });

@@ -3,7 +3,11 @@ import { EmptyState } from '../../components/EmptyState';
 import { useOperation } from '../../stores/operations-store';
 import { InstanceCard } from './InstanceCard';
 import { LaunchProgress } from './LaunchProgress';
+import { VirtualCardGrid } from './VirtualCardGrid';
 import { useVastStore, type LaunchEntry } from './vast-store';
+
+/** Above this many cards only the rows near the viewport are rendered; a few stay a plain grid. */
+const VIRTUALISE_ABOVE = 40;
 
 export function InstancesPanel({ onSearch }: { onSearch: () => void }) {
   const instances = useVastStore((s) => s.instances);
@@ -51,6 +55,8 @@ export function InstancesPanel({ onSearch }: { onSearch: () => void }) {
         >
           <p>Launch a template on an offer: its card appears here with status, price, SSH and logs.</p>
         </EmptyState>
+      ) : sorted.length > VIRTUALISE_ABOVE ? (
+        <VirtualCardGrid instances={sorted} />
       ) : (
         <div className="vast-instance-list">
           {sorted.map((i) => (
