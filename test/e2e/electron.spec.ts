@@ -19,10 +19,7 @@ function electronBinary(): string | null {
 const binary = electronBinary();
 
 test.describe('desktop shell (Electron)', () => {
-  test.skip(
-    binary === null,
-    'No Electron binary on this machine: it downloads only from GitHub, which is unreachable here.',
-  );
+  test.skip(!binary, 'No Electron binary on this machine: its only download source, GitHub, is unreachable');
 
   test('opens a hardened window whose Engine view shows the engine', async () => {
     const app = await electron.launch({

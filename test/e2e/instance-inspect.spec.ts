@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
+import { launchDemoOnSandbox } from './helpers';
 
 // A sandbox instance is a real container of the demo image with a real sshd: the card reads its
 // supervisor programs and utilisation over SSH and opens its declared tunnels, as on Vast.
@@ -14,27 +15,7 @@ test('an instance card shows its programs and utilisation over SSH and opens its
   let instanceId: string | undefined;
   try {
     await page.goto(s.url);
-    await page.getByRole('button', { name: /^Vast/ }).click();
-    await page.getByRole('button', { name: 'Search offers' }).click();
-    const table = page.getByRole('table', { name: 'Offers' });
-    await table
-      .getByRole('button', { name: /^Launch on offer/ })
-      .first()
-      .click();
-    const dialog = page.getByRole('dialog', { name: /^Launch on offer/ });
-    await dialog.getByLabel('Launch mode').selectOption('ssh');
-    await dialog.getByRole('button', { name: 'Review the launch' }).click();
-    await page
-      .getByRole('dialog', { name: 'Confirm the launch' })
-      .getByRole('button', { name: /^Launch for \$/ })
-      .click();
-    const launching = page.getByRole('dialog', { name: 'Launching' });
-    await expect(launching.getByTestId('launch-state')).toHaveText('running', { timeout: 120_000 });
-    instanceId = /Instance (\d+)/.exec(
-      (await launching.getByTestId('launch-progress').textContent()) ?? '',
-    )?.[1];
-    expect(instanceId).toMatch(/^\d+$/);
-    await launching.getByRole('button', { name: 'Show instances' }).click();
+    instanceId = await launchDemoOnSandbox(page);
 
     const card = page.getByRole('article', { name: `Instance ${instanceId}` });
     await card.getByRole('button', { name: 'Programs' }).click();

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CLI, REPO_ROOT } from '../integration/helpers/cli';
 import { test, expect } from './fixtures';
+import { removeRunsOf } from './helpers';
 
 /** `tstudio sandbox` in its own process, driven over its REST API like any Vast client. */
 async function startSandbox(apiKey: string): Promise<{ url: string; child: ChildProcess }> {
@@ -188,20 +189,7 @@ test.describe('Monitor and notifications', () => {
       await expect(toast).toHaveCount(0);
       await page.screenshot({ path: 'test-results/screens/monitor-program-failed.png' });
     } finally {
-      // Only this test's runs: their key file lives in this test's data dir.
-      const mine = execFileSync('docker', [
-        'ps',
-        '-a',
-        '--filter',
-        'label=tstudio.run=1',
-        '--format',
-        '{{.ID}} {{.Label "tstudio.run.identity-file"}}',
-      ])
-        .toString()
-        .split('\n')
-        .filter((l) => l.split(' ')[1]?.startsWith(dir))
-        .map((l) => l.split(' ')[0]!);
-      if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
+      removeRunsOf(dir);
     }
   });
 
@@ -252,19 +240,7 @@ test.describe('Monitor and notifications', () => {
       );
       await page.screenshot({ path: 'test-results/screens/monitor-boot-progress.png' });
     } finally {
-      const mine = execFileSync('docker', [
-        'ps',
-        '-a',
-        '--filter',
-        'label=tstudio.run=1',
-        '--format',
-        '{{.ID}} {{.Label "tstudio.run.identity-file"}}',
-      ])
-        .toString()
-        .split('\n')
-        .filter((l) => l.split(' ')[1]?.startsWith(dir))
-        .map((l) => l.split(' ')[0]!);
-      if (mine.length) execFileSync('docker', ['rm', '-f', ...mine], { stdio: 'ignore' });
+      removeRunsOf(dir);
     }
   });
 
