@@ -9,8 +9,8 @@ export interface FocusIntent {
 
 interface FocusState {
   intent: FocusIntent | null;
-  /** Set by navigation; the view that can show the place reads it and clears it. */
-  request(intent: FocusIntent): void;
+  /** Set by navigation; the view that can show the place reads it and clears it. Returns the stored intent. */
+  request(intent: FocusIntent): FocusIntent;
   /** Clears the intent if it is still this one (a newer click wins). */
   done(intent: FocusIntent): void;
 }
@@ -22,7 +22,11 @@ interface FocusState {
  */
 export const useFocusStore = create<FocusState>((set, get) => ({
   intent: null,
-  request: (intent) => set({ intent: { ...intent } }),
+  request: (intent) => {
+    const stored = { ...intent };
+    set({ intent: stored });
+    return stored;
+  },
   done: (intent) => {
     if (get().intent === intent) set({ intent: null });
   },

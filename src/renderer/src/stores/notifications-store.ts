@@ -35,18 +35,21 @@ export function navigateTo(target: NotificationData['target']): void {
   if (!target.anchor) return;
   const anchor = target.anchor;
   // The view may have to select or open something before the element exists (a run's program log).
-  useFocusStore.getState().request(target);
+  // The intent ends with this search, found or not, so no view acts on it later by surprise.
+  const intent = useFocusStore.getState().request(target);
   // The view renders after the hash changes; look for the element for a while.
-  const deadline = performance.now() + 10_000;
+  const deadline = performance.now() + 20_000;
   const find = () => {
     const el = document.getElementById(anchor);
     if (el) {
+      useFocusStore.getState().done(intent);
       el.scrollIntoView({ block: 'center' });
       el.classList.add('monitor-flash');
       setTimeout(() => el.classList.remove('monitor-flash'), 2000);
       return;
     }
     if (performance.now() < deadline) requestAnimationFrame(find);
+    else useFocusStore.getState().done(intent);
   };
   requestAnimationFrame(find);
 }
