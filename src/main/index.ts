@@ -12,12 +12,13 @@ import {
   session,
   shell,
   type MenuItemConstructorOptions,
+  type WebContents,
 } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createApp, type App } from './app';
 import { callNames, type EventPayload } from '../shared/contract';
-import { dispatch } from './rpc';
+import { dispatch, ViewScopedOperations } from './rpc';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { isOpenableExternally, secureWebPreferences } from './window-options';
 import { loadWindowState, saveWindowState } from './window-state';
@@ -87,12 +88,32 @@ electronApp.whenReady().then(() => {
     });
   });
 
+  // Live watches belong to the page that started them: a reload or a closed window cancels them,
+  // as a closed tab does in the browser shell.
+  const viewScoped = new Map<number, ViewScopedOperations>();
+  const scopedFor = (wc: WebContents): ViewScopedOperations => {
+    let scoped = viewScoped.get(wc.id);
+    if (!scoped) {
+      const created = new ViewScopedOperations();
+      const end = () => created.cancelAll((id) => current.operations.cancel(id));
+      wc.on('did-start-loading', end);
+      wc.once('destroyed', () => {
+        end();
+        viewScoped.delete(wc.id);
+      });
+      viewScoped.set(wc.id, created);
+      scoped = created;
+    }
+    return scoped;
+  };
   for (const name of callNames) {
-    ipcMain.handle(name, (_event, input: unknown) =>
-      dispatch(current.handlers, name, input, {
+    ipcMain.handle(name, async (event, input: unknown) => {
+      const result = await dispatch(current.handlers, name, input, {
         onInternalError: (n, err) => console.error(`internal error in ${n}:`, err),
-      }),
-    );
+      });
+      scopedFor(event.sender).track(name, result);
+      return result;
+    });
   }
   current.bus.subscribe((envelope) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(envelope.name, envelope.payload);

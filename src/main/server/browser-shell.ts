@@ -2,13 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessage, MAX_CLIENT_MESSAGE_BYTES, type ServerMessageData } from '../../shared/wire';
-import { dispatch } from '../rpc';
+import { dispatch, ViewScopedOperations } from '../rpc';
 import type { App } from '../app';
 import { generateToken } from './token';
 import { RequestGuard, TOKEN_COOKIE } from './request-guard';
 import { serveStatic } from './static-files';
 import { CONTENT_SECURITY_POLICY } from '../security';
-import { ViewScopedOperations } from './view-scoped-operations';
 
 export interface BrowserShellOptions {
   app: App;
