@@ -15,7 +15,7 @@
 // Needs dockerd, the tstudio/base:bookworm image, /usr/bin/chromium and `npx electron-vite build`.
 // Run with `node bench/run.mjs terminal-vs-xterm echo-latency`.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
@@ -30,9 +30,9 @@ const DOM_ROUNDS = 5;
 const WEBGL_ROUNDS = 2;
 const KEYS = 200;
 const TMUX_KEYS = 60;
-// As main's shell session: batches of up to 64 KiB, at most 512 KiB unacknowledged.
-const CHUNK_CHARS = 64 * 1024;
-const WINDOW_CHARS = 512 * 1024;
+// As main's shell session (DEFAULT_PTY_OPTIONS): batches of up to 256 KiB, at most 4 MiB unacknowledged.
+const CHUNK_CHARS = 256 * 1024;
+const WINDOW_CHARS = 4 * 1024 * 1024;
 const REMOTE_PAYLOAD = '/tmp/tstudio-bench-payload.txt';
 
 const dir = mkdtempSync(join(tmpdir(), 'tstudio-bench-terminal-'));
@@ -190,6 +190,57 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * CPU seconds used so far by every process on the machine, summed by kind (Chromium by its --type,
+ * the app's serve process, sshd, docker-proxy…): read before and after a round, the difference says
+ * where the two cores went while the bytes travelled.
+ */
+function cpuByKind(servePid) {
+  const kinds = {};
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    let cmdline;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // Gone since the listing.
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    let kind = comm;
+    if (Number(entry) === servePid) kind = 'app main (serve)';
+    else if (/chrom/i.test(comm)) kind = `chromium ${cmdline.match(/--type=([a-z-]+)/)?.[1] ?? 'browser'}`;
+    else if (comm.startsWith('kworker')) kind = 'kernel workers';
+    kinds[kind] = (kinds[kind] ?? 0) + seconds;
+  }
+  return kinds;
+}
+
+/** Cores used per kind between two cpuByKind readings, over `seconds` of wall time (≥ 1% only). */
+function coresUsed(before, after, seconds) {
+  const out = {};
+  for (const [kind, total] of Object.entries(after)) {
+    const used = (total - (before[kind] ?? 0)) / seconds;
+    if (used >= 0.01) out[kind] = round2(used);
+  }
+  return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
+}
+
+/** Per kind, the median of the cores it used over the rounds (a kind missing in a round used 0). */
+function medianCores(rounds) {
+  const kinds = new Set(rounds.flatMap((r) => Object.keys(r)));
+  const out = {};
+  for (const kind of kinds) out[kind] = median(rounds.map((r) => r[kind] ?? 0));
+  return Object.fromEntries(
+    Object.entries(out)
+      .filter(([, v]) => v >= 0.02)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
+
 /** Seconds the page's main thread has spent on tasks so far (Chromium's own counter). */
 async function pageBusySeconds(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
@@ -209,10 +260,12 @@ async function cdpFor(page) {
 async function profiled(round, cdp, servePid) {
   const busy0 = await pageBusySeconds(cdp);
   const cpu0 = servePid ? cpuSeconds(servePid) : 0;
+  const kinds0 = cpuByKind(servePid);
   const seconds = await round();
+  const cores = coresUsed(kinds0, cpuByKind(servePid), seconds);
   const busy = (await pageBusySeconds(cdp)) - busy0;
   const cpu = servePid ? cpuSeconds(servePid) - cpu0 : null;
-  return { seconds, pageBusy: busy / seconds, mainCpu: cpu === null ? null : cpu / seconds };
+  return { seconds, pageBusy: busy / seconds, mainCpu: cpu === null ? null : cpu / seconds, cores };
 }
 
 /**
@@ -280,6 +333,24 @@ async function withTrace(browser, page, label, fn) {
     const m = perPid.get(key);
     m[e.name] = (m[e.name] ?? 0) + e.dur / 1000;
   }
+  // Wall time the page's main thread had a task running (overlapping tasks merged), and the span.
+  const spans = traceEvents
+    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`))
+    .map((e) => [e.ts, e.ts + e.dur])
+    .sort((a, b) => a[0] - b[0]);
+  const cpuUs = traceEvents
+    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`))
+    .reduce((sum, e) => sum + (e.tdur ?? 0), 0);
+  log(`  trace ${label}: RunTask on CPU ${(cpuUs / 1000).toFixed(0)} ms`);
+  let busyUs = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    busyUs += b - Math.max(a, end);
+    end = b;
+  }
+  const spanUs = spans.length ? end - spans[0][0] : 0;
+  log(`  trace ${label}: main thread busy ${(busyUs / 1000).toFixed(0)} of ${(spanUs / 1000).toFixed(0)} ms`);
   // The busiest renderer is the page's.
   const busiest = [...perPid.values()].sort((a, b) => (b.RunTask ?? 0) - (a.RunTask ?? 0))[0] ?? sums;
   log(
@@ -351,11 +422,30 @@ async function typeCommand(page, command, echoedPart) {
     );
 }
 
+/**
+ * Playwright keeps Chromium's Network domain on for every page it drives, so the page copies each
+ * WebSocket frame it receives into a DevTools event, and the browser and this process pass it on:
+ * 27 MB of output costs the app's side (and only it: the baseline reads its bytes from memory) a
+ * share of the two cores that no user pays. While a round is timed the domain is off on Playwright's
+ * own session, reached through its in-process internals; returns null (and the bench says the
+ * figure includes the mirror) when a Playwright version no longer has them.
+ */
+function networkMirrorSwitch(page) {
+  try {
+    const client = page._connection.toImpl(page).delegate._mainFrameSession._client;
+    if (typeof client?.send !== 'function') throw new Error('no session');
+    return { off: () => client.send('Network.disable'), on: () => client.send('Network.enable', {}) };
+  } catch {
+    return null;
+  }
+}
+
 /** One app round with the DOM renderer: Enter -> the marker line is in the rendered rows. */
-async function appDomRound(page, tap, lastPayloadLine) {
+async function appDomRound(page, tap, lastPayloadLine, mirror) {
   const n = nonce();
   await typeCommand(page, `cat ${REMOTE_PAYLOAD}; printf 'DONE-%s\\n' ${n}`, ` ${n}`);
   await quiet(tap);
+  await mirror?.off();
   const started = performance.now();
   await page.keyboard.press('Enter');
   await page.waitForFunction(
@@ -364,6 +454,7 @@ async function appDomRound(page, tap, lastPayloadLine) {
     { timeout: 600_000, polling: 'raf' },
   );
   const seconds = (performance.now() - started) / 1000;
+  await mirror?.on();
   const text = await page.locator(ACTIVE_ROWS).textContent();
   if (!text.includes(lastPayloadLine))
     throw new Error('the last line of the payload is not on screen above the marker: bytes were lost');
@@ -524,6 +615,12 @@ async function main() {
   const app = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await app.addInitScript(() => globalThis.localStorage.setItem('tstudio.terminal.renderer', 'dom'));
   const tap = tapWebSocket(app);
+  const mirror = networkMirrorSwitch(app);
+  log(
+    mirror
+      ? "Playwright's WebSocket mirror is off while an app round is timed"
+      : "Playwright's WebSocket mirror could not be switched off: the app's figures include it",
+  );
   await app.goto(url);
   await app.getByRole('button', { name: /^Terminals/ }).click();
   await openTerminal(app, run.id, /#\s*$/);
@@ -543,15 +640,16 @@ async function main() {
   const ours = [];
   const theirs = [];
   const shares = { appPageBusy: [], appMainCpu: [], baselinePageBusy: [] };
+  const appCores = [];
   for (let i = 0; i < DOM_ROUNDS; i++) {
     await app.bringToFront();
     const a = await profiled(
       () =>
         i === 0
-          ? withPageProfile(appCdp, () => appDomRound(app, tap, lastPayloadLine))
+          ? withPageProfile(appCdp, () => appDomRound(app, tap, lastPayloadLine, mirror))
           : i === 1
-            ? withTrace(browser, app, 'app', () => appDomRound(app, tap, lastPayloadLine))
-            : appDomRound(app, tap, lastPayloadLine),
+            ? withTrace(browser, app, 'app', () => appDomRound(app, tap, lastPayloadLine, mirror))
+            : appDomRound(app, tap, lastPayloadLine, mirror),
       appCdp,
       servePid,
     );
@@ -568,9 +666,16 @@ async function main() {
     shares.appPageBusy.push(a.pageBusy);
     shares.appMainCpu.push(a.mainCpu);
     shares.baselinePageBusy.push(b.pageBusy);
+    appCores.push(a.cores);
     log(
       `dom round ${i + 1}: app ${ours.at(-1).toFixed(1)} MB/s (${a.seconds.toFixed(2)} s; page busy ${pct(a.pageBusy)}, main on CPU ${pct(a.mainCpu)}), ` +
-        `xterm alone ${theirs.at(-1).toFixed(1)} MB/s (${b.seconds.toFixed(2)} s; page busy ${pct(b.pageBusy)})`,
+        `xterm alone ${theirs.at(-1).toFixed(1)} MB/s (${b.seconds.toFixed(2)} s; page busy ${pct(b.pageBusy)})\n` +
+        `  cores used in the app round: ${Object.entries(a.cores)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}\n` +
+        `  cores used in the xterm round: ${Object.entries(b.cores)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
     );
   }
   await baseDom.page.close();
@@ -668,6 +773,8 @@ async function main() {
         // Where the time went, per round: the share of the wall time each page's main thread was
         // busy, and the share main (the serve process) was on a CPU.
         busyShares: Object.fromEntries(Object.entries(shares).map(([k, v]) => [k, v.map(round2)])),
+        appRoundCores: medianCores(appCores),
+        playwrightMirrorOff: mirror !== null,
         webgl: { ...webgl, note: 'SwiftShader (no GPU); end = write callback of the last byte' },
       },
     }),

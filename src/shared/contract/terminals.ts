@@ -121,7 +121,7 @@ export const terminalEvents = {
   'terminal:output': event(
     z.object({
       id: z.string(),
-      /** Coalesced output (about 16 ms or 64 KB). */
+      /** Coalesced output (about 16 ms or 256 KiB). */
       data: z.string(),
       /** UTF-8 bytes of data: acknowledge them with terminal:ack once rendered. */
       bytes: z.number().int().nonnegative(),
