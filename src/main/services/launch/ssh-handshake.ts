@@ -1,4 +1,5 @@
 import { Client } from 'ssh2';
+import { connectNoDelay } from '../ssh';
 import { Wakeup } from './wakeup';
 
 export interface HandshakeOptions {
@@ -62,7 +63,7 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
     // ssh2 can emit several errors for one failed attempt (protocol, then socket): keep listening.
     client.on('error', (err) => done(err.message));
     client.on('close', () => done('connection closed'));
-    client.connect({
+    connectNoDelay(client, {
       host: opts.host,
       port: opts.port,
       username: opts.username,

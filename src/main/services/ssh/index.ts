@@ -7,6 +7,7 @@ export { KnownHosts, hostKeyMismatchError, hostKeyUnknownError } from './known-h
 export type { HostKeyPolicy, KnownHostEntry, UnknownHostKey } from './known-hosts';
 export { sha256Fingerprint } from './fingerprint';
 export { SshConnection, DEFAULT_CONNECTION_OPTIONS } from './ssh-connection';
+export { connectNoDelay } from './connect-no-delay';
 export type { ConnectionOptions, ConnectionSnapshot, ConnectionState } from './ssh-connection';
 export { ConnectionPool } from './connection-pool';
 export type { ConnectionLease } from './connection-pool';

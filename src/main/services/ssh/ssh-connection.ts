@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Client, type AnyAuthMethod, type AuthenticationType, type ConnectConfig } from 'ssh2';
+import { connectNoDelay } from './connect-no-delay';
 import { AppError } from '../../../shared/errors';
 import type { AppKey } from './app-key';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -276,7 +277,7 @@ export class SshConnection extends EventEmitter {
           // ssh2 takes `false` for "no more methods"; its typings forgot that value.
           next(method ?? (false as unknown as AuthenticationType));
         };
-        client.connect(config);
+        connectNoDelay(client, config);
       },
       (err: unknown) => {
         if (this.clientValue !== client) return;

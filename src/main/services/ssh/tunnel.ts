@@ -196,7 +196,9 @@ export class Tunnel extends EventEmitter {
     const port = this.boundPort ?? this.spec.localPort;
     const deadline = Date.now() + this.options.rebindTimeoutMs;
     for (;;) {
-      const server = createServer({ pauseOnConnect: true }, (socket) => this.forward(socket));
+      // noDelay: small writes (a websocket frame, a keystroke to Jupyter's terminal) leave at once, as
+      // OpenSSH's -L does for the sockets it accepts.
+      const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.forward(socket));
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
