@@ -122,7 +122,7 @@ echo "$onstart_pid" > /.tstudio/onstart.pid
 # gone and either no boot was started, or the marker was seen, or supervisord (started just after the
 # marker is made) is up, or onstart ended. Every conclusion rests on a look at the marker made after
 # the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
-# It looks every 20 ms while a boot gets going, then less often (provisioning can take an hour), and
+# It looks every 10 ms while a boot gets going, then less often (provisioning can take an hour), and
 # stops after an hour (the app then still checks on its own).
 boot=0
 if [ -d /etc/vast_boot.d ]; then
@@ -158,8 +158,8 @@ watch_provisioning() {
             return
         fi
         n=$((n + 1))
-        if [ "$n" -le 100 ]; then
-            sleep 0.02 2>/dev/null || sleep 1
+        if [ "$n" -le 200 ]; then
+            sleep 0.01 2>/dev/null || sleep 1
         elif [ "$n" -le 400 ]; then
             sleep 0.2 2>/dev/null || sleep 1
         elif [ "$n" -le 4000 ]; then

@@ -4,7 +4,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
-import { createTar } from './tar-archive';
 
 /** Where launch.sh lives inside the container. */
 export const LAUNCH_DIR_IN_CONTAINER = '/.tstudio/launch';
@@ -42,15 +41,27 @@ export async function launchFiles(scriptsDir: string, onstart: string): Promise<
   };
 }
 
-/** The tar put at / before the container starts: launch.sh and the template's onstart next to it. */
-export async function launchArchive(scriptsDir: string, onstart: string): Promise<Buffer> {
-  const files = await launchFiles(scriptsDir, onstart);
-  return createTar([
-    { path: '.tstudio', type: 'dir', mode: 0o755 },
-    { path: '.tstudio/launch', type: 'dir', mode: 0o755 },
-    { path: '.tstudio/launch/launch.sh', content: files['launch.sh'] as Buffer, mode: 0o755 },
-    { path: '.tstudio/launch/onstart', content: files.onstart as Buffer, mode: 0o644 },
-  ]);
+/**
+ * The entrypoint's own script in ssh and jupyter modes: it writes launch.sh and onstart (its first two
+ * arguments) into /.tstudio/launch and execs launch.sh with the mode (the third). The files travel in
+ * the container's config instead of an archive copied in before the start: a copy makes the engine
+ * mount the container's filesystem, tens of milliseconds on the way to "ready", and a bind mount would
+ * tie the run to a folder on this machine (and not work with a remote engine). Every start rewrites
+ * the same files; after the exec, PID 1 reads `/bin/sh /.tstudio/launch/launch.sh ssh`.
+ */
+const LAUNCH_BOOTSTRAP =
+  `mkdir -p ${LAUNCH_DIR_IN_CONTAINER} && printf %s "$1" > ${LAUNCH_DIR_IN_CONTAINER}/launch.sh && ` +
+  `printf %s "$2" > ${LAUNCH_DIR_IN_CONTAINER}/onstart && exec /bin/sh ${LAUNCH_SCRIPT_IN_CONTAINER} "$3"`;
+
+/** Entrypoint and Cmd of a run launched the Vast way (ssh or jupyter mode). */
+export function launchCommand(
+  files: Record<string, Buffer>,
+  mode: string,
+): { Entrypoint: string[]; Cmd: string[] } {
+  return {
+    Entrypoint: ['/bin/sh', '-c', LAUNCH_BOOTSTRAP, 'tstudio-launch'],
+    Cmd: [(files['launch.sh'] as Buffer).toString('utf8'), (files.onstart as Buffer).toString('utf8'), mode],
+  };
 }
 
 /** launch.sh and onstart as a run's container holds them (read back for an export). */

@@ -10,7 +10,7 @@ import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
 import { buildImageFromFolder } from './image-build';
 import {
   findLaunchScriptsDir,
-  launchArchive,
+  launchCommand,
   launchFiles,
   readLaunchFiles,
   LAUNCH_SCRIPT_IN_CONTAINER,
@@ -158,11 +158,20 @@ interface LaunchPlan {
   opts: RunStartOptions;
   source: ResolvedSource;
   imageRef: string;
+  /** The image's id (sha256:…), which the launch facts are kept by. */
+  imageId: string;
   requests: PortRequest[];
   gpu: { count: number; deviceRequests: Docker.DeviceRequest[] | null };
   storageOpt: Record<string, string> | null;
   workspace: PlannedWorkspace | null;
   warn: (text: string) => void;
+}
+
+/** What the launch script needs of an image, looked up in it once per image id. */
+interface LaunchFacts {
+  hasShell: boolean;
+  hasSshd: boolean;
+  hasJupyter: boolean;
 }
 
 /** What the readiness wait needs to know of a run. */
@@ -200,6 +209,7 @@ class PortTaken extends Error {
 /** Local runs that mimic how Vast launches an instance (ssh, jupyter, args), on the local engine. */
 export class LocalRunService {
   private launchScriptsDirCache: string | null;
+  private readonly launchFactsByImage = new Map<string, Promise<LaunchFacts>>();
   private readonly extraLabels: Record<string, string>;
 
   constructor(
@@ -269,7 +279,17 @@ export class LocalRunService {
     if (opts.mode === 'args' && source.template?.onstart) {
       say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
     }
-    const launch: LaunchPlan = { opts, source, imageRef, requests, gpu, storageOpt, workspace, warn };
+    const launch: LaunchPlan = {
+      opts,
+      source,
+      imageRef,
+      imageId: image.Id,
+      requests,
+      gpu,
+      storageOpt,
+      workspace,
+      warn,
+    };
     let created: StartedRun | null = null;
     for (let attempt = 1; created === null; attempt++) {
       try {
@@ -364,7 +384,7 @@ export class LocalRunService {
       ExposedPorts,
       // ssh/jupyter: Vast replaces the ENTRYPOINT with its /.launch. args: the image's own, with args as CMD.
       ...(launched
-        ? { Entrypoint: ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER], Cmd: [opts.mode] }
+        ? launchCommand(await launchFiles(this.launchScriptsDir(), source.template?.onstart ?? ''), opts.mode)
         : opts.args && opts.args.length > 0
           ? { Cmd: opts.args }
           : {}),
@@ -398,18 +418,7 @@ export class LocalRunService {
       });
     }
     try {
-      if (launched) {
-        // The checks and the copy of /.launch both read the created container's filesystem: side by side.
-        const scriptsDir = this.launchScriptsDir();
-        const results = await Promise.allSettled([
-          this.checkLaunchable(container, opts.mode, imageRef, warn),
-          launchArchive(scriptsDir, source.template?.onstart ?? '').then((tar) =>
-            container.putArchive(tar, { path: '/' }),
-          ),
-        ]);
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      }
+      if (launched) await this.checkLaunchable(container, plan.imageId, opts.mode, imageRef, warn);
       signal.throwIfAborted();
       progress?.emit('step', { step: 'start' });
       // Whole seconds, floored: at or before the engine's own start time, as the readiness check needs.
@@ -535,11 +544,18 @@ export class LocalRunService {
       origin: { kind: 'run', id: run.Id.slice(0, 12) },
       mode,
       image: imageRef,
-      entrypoint:
-        launched || !sameAsImage(run.Config.Entrypoint, image?.Config?.Entrypoint)
+      // A launched run's config carries launch.sh itself (see launchCommand); described, it is the
+      // script run from the files beside it, as describeLaunch says.
+      entrypoint: launched
+        ? ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER]
+        : !sameAsImage(run.Config.Entrypoint, image?.Config?.Entrypoint)
           ? ((run.Config.Entrypoint as string[] | null) ?? null)
           : null,
-      cmd: sameAsImage(run.Config.Cmd, image?.Config?.Cmd) && !launched ? null : (run.Config.Cmd ?? null),
+      cmd: launched
+        ? [mode]
+        : sameAsImage(run.Config.Cmd, image?.Config?.Cmd)
+          ? null
+          : (run.Config.Cmd ?? null),
       env,
       vastEnvNames: Object.keys(env).filter(isVastInjected),
       ports: parsePortsLabel(labels[LABELS.ports]),
@@ -936,15 +952,12 @@ export class LocalRunService {
   /** Checks made on the created (not yet started) container's filesystem, before anything runs. */
   private async checkLaunchable(
     container: Docker.Container,
+    imageId: string,
     mode: RunMode,
     imageRef: string,
     warn: (t: string) => void,
   ): Promise<void> {
-    const [hasShell, hasSshd, hasJupyter] = await Promise.all([
-      anyPathExists(container, ['/bin/sh']),
-      anyPathExists(container, SSHD_PATHS),
-      mode === 'jupyter' ? anyPathExists(container, JUPYTER_PATHS) : Promise.resolve(true),
-    ]);
+    const { hasShell, hasSshd, hasJupyter } = await this.launchFacts(container, imageId);
     if (!hasShell) {
       throw new AppError(
         'TEMPLATE_INVALID',
@@ -959,11 +972,31 @@ export class LocalRunService {
         { image: imageRef, mode },
       );
     }
-    if (!hasJupyter) {
+    if (mode === 'jupyter' && !hasJupyter) {
       warn(
         `The image ${imageRef} has no jupyter on the usual paths: Vast brings its own Jupyter, a local run cannot, so port 8080 will not answer.`,
       );
     }
+  }
+
+  /**
+   * Whether an image has a shell, sshd and jupyter where the launch script looks. Read from the created
+   * container's filesystem (each look makes the engine mount it) once per image id: an image never
+   * changes, and the next run of it goes straight to the start.
+   */
+  private launchFacts(container: Docker.Container, imageId: string): Promise<LaunchFacts> {
+    let facts = this.launchFactsByImage.get(imageId);
+    if (!facts) {
+      facts = Promise.all([
+        anyPathExists(container, ['/bin/sh']),
+        anyPathExists(container, SSHD_PATHS),
+        anyPathExists(container, JUPYTER_PATHS),
+      ]).then(([hasShell, hasSshd, hasJupyter]) => ({ hasShell, hasSshd, hasJupyter }));
+      this.launchFactsByImage.set(imageId, facts);
+      // A failed look (the engine went away) is not a fact about the image.
+      facts.catch(() => this.launchFactsByImage.delete(imageId));
+    }
+    return facts;
   }
 
   /** The workspace to mount (chosen now or remembered for the template), made ready, ACL included. */
