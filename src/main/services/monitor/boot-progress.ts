@@ -12,11 +12,12 @@ type BootStepData = z.output<typeof BootStep>;
  * One fixed script (no data in it) that reads the boot flow's markers and logs inside the container
  * (see reference/vast-runtime.md §2): the onstart log, /.provisioning (touched just before
  * supervisord starts, removed by 95-supervisor-wait when provisioning is over), the
- * PROVISIONING_SCRIPT's outcome markers and log, and the stages that failed. Times are the files'.
+ * PROVISIONING_SCRIPT's outcome markers and log, and the stages that failed. Times are the files'; a
+ * file removed between the listing and its stat (the boot is fast) counts as absent, never as time 0.
  */
 const PROBE = `
 for f in /var/log/onstart.log /.provisioning /.provisioning_complete /.provisioning_failed /var/log/vast_boot_failures /var/log/portal/provisioning.log; do
-  [ -e "$f" ] && echo "file $f $(stat -c %.3Y "$f" 2>/dev/null || echo 0)"
+  t=$(stat -c %.3Y "$f" 2>/dev/null) && echo "file $f $t"
 done
 for p in /proc/[0-9]*/comm; do
   read -r c < "$p" 2>/dev/null && [ "$c" = supervisord ] && {

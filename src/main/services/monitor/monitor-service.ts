@@ -282,13 +282,16 @@ export class MonitorService {
       return readBootProgress(docker, target, m[2]!, this.abort.signal);
     }
     const instanceId = Number(m[2]);
-    if (!Number.isSafeInteger(instanceId) || instanceId <= 0)
+    if (!/^\d+$/.test(m[2]!) || !Number.isSafeInteger(instanceId) || instanceId <= 0)
       throw new AppError('VALIDATION', `"${m[2]}" is not an instance id: read instance:<number>.`);
+    // A sandbox instance is a container here; with the engine away, only a Vast instance can answer.
     const [container] = docker
-      ? await docker.listContainers({
-          all: true,
-          filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
-        })
+      ? await docker
+          .listContainers({
+            all: true,
+            filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
+          })
+          .catch((): Docker.ContainerInfo[] => [])
       : [];
     if (container) return readBootProgress(docker!, target, container.Id, this.abort.signal);
     if (!this.options.instanceSsh) {
