@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../test/chromium.mjs';
+import { msByName, rendererMainThreads } from './chromium-trace.mjs';
 
 const INSTANCES = 500;
 const POLLS = 40;
@@ -113,11 +114,7 @@ async function withProfile(browser, page, fn) {
   console.error(`profile over ${polls} polls (ms per poll, self time):`);
   for (const [key, ms] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30))
     console.error(`  ${(ms / polls).toFixed(2).padStart(7)}  ${key}`);
-  const mains = new Set(
-    traceEvents
-      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
+  const mains = rendererMainThreads(traceEvents);
   const kinds = [
     'FunctionCall',
     'UpdateLayoutTree',
@@ -129,10 +126,9 @@ async function withProfile(browser, page, fn) {
     'MinorGC',
     'MajorGC',
   ];
-  const sums = {};
-  for (const e of traceEvents)
-    if (e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && kinds.includes(e.name))
-      sums[e.name] = (sums[e.name] ?? 0) + e.dur / 1000 / polls;
+  const sums = Object.fromEntries(
+    Object.entries(msByName(traceEvents, mains, kinds)).map(([name, ms]) => [name, ms / polls]),
+  );
   // Each measured update: how much of its span the main thread was running tasks, and which.
   const main0 = traceEvents.filter((e) => mains.has(`${e.pid}:${e.tid}`));
   const tasks = main0.filter((e) => e.ph === 'X' && e.name === 'RunTask');

@@ -22,6 +22,7 @@ import { extname, join, normalize } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import { chromiumLaunchOptions } from '../test/chromium.mjs';
+import { msByName, rendererMainThreads } from './chromium-trace.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'out', 'main', 'cli.js');
@@ -304,11 +305,10 @@ async function withTrace(browser, page, label, fn) {
   });
   const result = await fn();
   const { traceEvents } = JSON.parse((await browser.stopTracing()).toString('utf8'));
-  const mains = new Set(
-    traceEvents
-      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
+  // The page's main thread: of the renderer main threads, the one that ran tasks longest.
+  const mains = [...rendererMainThreads(traceEvents)];
+  const taskMs = (thread) => msByName(traceEvents, new Set([thread]), ['RunTask']).RunTask ?? 0;
+  const pageThread = new Set(mains.sort((x, y) => taskMs(y) - taskMs(x)).slice(0, 1));
   const kinds = [
     'RunTask',
     'FunctionCall',
@@ -324,24 +324,14 @@ async function withTrace(browser, page, label, fn) {
     'V8.GC_SCAVENGER',
     'EventDispatch',
   ];
-  const sums = {};
-  const perPid = new Map();
-  for (const e of traceEvents) {
-    if (e.ph !== 'X' || !mains.has(`${e.pid}:${e.tid}`) || !kinds.includes(e.name)) continue;
-    const key = e.pid;
-    if (!perPid.has(key)) perPid.set(key, {});
-    const m = perPid.get(key);
-    m[e.name] = (m[e.name] ?? 0) + e.dur / 1000;
-  }
-  // Wall time the page's main thread had a task running (overlapping tasks merged), and the span.
-  const spans = traceEvents
-    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`))
-    .map((e) => [e.ts, e.ts + e.dur])
-    .sort((a, b) => a[0] - b[0]);
-  const cpuUs = traceEvents
-    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && mains.has(`${e.pid}:${e.tid}`))
-    .reduce((sum, e) => sum + (e.tdur ?? 0), 0);
+  const tasks = traceEvents.filter(
+    (e) => e.ph === 'X' && e.name === 'RunTask' && pageThread.has(`${e.pid}:${e.tid}`),
+  );
+  // CPU time of its tasks against their wall time: the difference is time it waited for a core.
+  const cpuUs = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0);
   log(`  trace ${label}: RunTask on CPU ${(cpuUs / 1000).toFixed(0)} ms`);
+  // Wall time the thread had a task running (overlapping tasks merged), and the span.
+  const spans = tasks.map((e) => [e.ts, e.ts + e.dur]).sort((x, y) => x[0] - y[0]);
   let busyUs = 0;
   let end = -Infinity;
   for (const [a, b] of spans) {
@@ -351,10 +341,8 @@ async function withTrace(browser, page, label, fn) {
   }
   const spanUs = spans.length ? end - spans[0][0] : 0;
   log(`  trace ${label}: main thread busy ${(busyUs / 1000).toFixed(0)} of ${(spanUs / 1000).toFixed(0)} ms`);
-  // The busiest renderer is the page's.
-  const busiest = [...perPid.values()].sort((a, b) => (b.RunTask ?? 0) - (a.RunTask ?? 0))[0] ?? sums;
   log(
-    `  trace ${label}: ${Object.entries(busiest)
+    `  trace ${label}: ${Object.entries(msByName(traceEvents, pageThread, kinds))
       .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
       .join(', ')}`,
   );

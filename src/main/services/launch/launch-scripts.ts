@@ -53,6 +53,14 @@ const LAUNCH_BOOTSTRAP =
   `mkdir -p ${LAUNCH_DIR_IN_CONTAINER} && printf %s "$1" > ${LAUNCH_DIR_IN_CONTAINER}/launch.sh && ` +
   `printf %s "$2" > ${LAUNCH_DIR_IN_CONTAINER}/onstart && exec /bin/sh ${LAUNCH_SCRIPT_IN_CONTAINER} "$3"`;
 
+/**
+ * How a launched run is described (compose export, run details): the script run from the files beside
+ * it, not the bootstrap that carries them in the container's config.
+ */
+export function describedLaunchCommand(mode: string): { entrypoint: string[]; cmd: string[] } {
+  return { entrypoint: ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER], cmd: [mode] };
+}
+
 /** Entrypoint and Cmd of a run launched the Vast way (ssh or jupyter mode). */
 export function launchCommand(
   files: Record<string, Buffer>,

@@ -10,10 +10,10 @@ import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
 import { buildImageFromFolder } from './image-build';
 import {
   findLaunchScriptsDir,
+  describedLaunchCommand,
   launchCommand,
   launchFiles,
   readLaunchFiles,
-  LAUNCH_SCRIPT_IN_CONTAINER,
 } from './launch-scripts';
 import { isVastInjected, type LaunchDescription } from './launch-description';
 import {
@@ -501,8 +501,9 @@ export class LocalRunService {
       origin: { kind: 'source', source: source.source },
       mode: opts.mode,
       image: imageRef,
-      entrypoint: launched ? ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER] : null,
-      cmd: launched ? [opts.mode] : opts.args && opts.args.length > 0 ? opts.args : null,
+      ...(launched
+        ? describedLaunchCommand(opts.mode)
+        : { entrypoint: null, cmd: opts.args && opts.args.length > 0 ? opts.args : null }),
       env,
       vastEnvNames: Object.keys(env).filter(
         (name) => isVastInjected(name) && !(opts.env && name in opts.env),
@@ -544,18 +545,15 @@ export class LocalRunService {
       origin: { kind: 'run', id: run.Id.slice(0, 12) },
       mode,
       image: imageRef,
-      // A launched run's config carries launch.sh itself (see launchCommand); described, it is the
-      // script run from the files beside it, as describeLaunch says.
-      entrypoint: launched
-        ? ['/bin/sh', LAUNCH_SCRIPT_IN_CONTAINER]
-        : !sameAsImage(run.Config.Entrypoint, image?.Config?.Entrypoint)
-          ? ((run.Config.Entrypoint as string[] | null) ?? null)
-          : null,
-      cmd: launched
-        ? [mode]
-        : sameAsImage(run.Config.Cmd, image?.Config?.Cmd)
-          ? null
-          : (run.Config.Cmd ?? null),
+      // A launched run's config carries launch.sh itself (see launchCommand): described as describeLaunch.
+      ...(launched
+        ? describedLaunchCommand(mode)
+        : {
+            entrypoint: sameAsImage(run.Config.Entrypoint, image?.Config?.Entrypoint)
+              ? null
+              : ((run.Config.Entrypoint as string[] | null) ?? null),
+            cmd: sameAsImage(run.Config.Cmd, image?.Config?.Cmd) ? null : (run.Config.Cmd ?? null),
+          }),
       env,
       vastEnvNames: Object.keys(env).filter(isVastInjected),
       ports: parsePortsLabel(labels[LABELS.ports]),

@@ -285,16 +285,25 @@ export class MonitorService {
     if (!/^\d+$/.test(m[2]!) || !Number.isSafeInteger(instanceId) || instanceId <= 0)
       throw new AppError('VALIDATION', `"${m[2]}" is not an instance id: read instance:<number>.`);
     // A sandbox instance is a container here; with the engine away, only a Vast instance can answer.
+    let engineAway = false;
     const [container] = docker
       ? await docker
           .listContainers({
             all: true,
             filters: { label: [`${SANDBOX_CONTAINER_LABELS.instance}=${m[2]}`] },
           })
-          .catch((): Docker.ContainerInfo[] => [])
+          .catch((): Docker.ContainerInfo[] => {
+            engineAway = true;
+            return [];
+          })
       : [];
     if (container) return readBootProgress(docker!, target, container.Id, this.abort.signal);
     if (!this.options.instanceSsh) {
+      if (engineAway)
+        throw new AppError(
+          'DOCKER_UNAVAILABLE',
+          `Instance ${m[2]}'s boot cannot be read: the sandbox's instances are containers, and the Docker engine cannot be reached. Start Docker and try again.`,
+        );
       throw new AppError(
         'NOT_FOUND',
         `Instance ${m[2]}'s boot cannot be read from here: only the sandbox's container instances are. On Vast, open a terminal and read /var/log/onstart.log and /var/log/portal/provisioning.log.`,
