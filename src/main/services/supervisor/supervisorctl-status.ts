@@ -43,9 +43,10 @@ export interface SupervisorStatusParse {
 
 const STATE_ALTERNATION = SUPERVISOR_STATES.join('|');
 // The name column is padded to at least 33 characters, but a longer name pushes the state right, so the
-// state is found as the first known state word after whitespace, never by column.
-const PROCESS_LINE = new RegExp(`^(\\S(?:.*?\\S)?)\\s+(${STATE_ALTERNATION})(?:\\s+(.*))?$`);
-const ERROR_LINE = /^(\S+): ERROR \((.*)\)\s*$/;
+// state is found as the first known state word after whitespace, never by column. The `s` flag lets
+// `.` take U+2028/U+2029 too: lines are split on \n only, so those stay inside a description.
+const PROCESS_LINE = new RegExp(`^(\\S(?:.*?\\S)?)\\s+(${STATE_ALTERNATION})(?:\\s+(.*))?$`, 's');
+const ERROR_LINE = /^(\S+): ERROR \((.*)\)\s*$/s;
 const RUNNING_DESC = /^pid (\d+), uptime (?:(\d+) days?, )?(\d+):(\d\d):(\d\d)$/;
 const UNREACHABLE =
   /(no such file|refused connection|connection refused|Error: another program is already listening|unix:\/\/\S+ )/i;

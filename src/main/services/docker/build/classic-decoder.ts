@@ -7,7 +7,8 @@ import {
 } from './build-stream';
 import type { StepTracker } from './step-tracker';
 
-const STEP_HEADER = /^Step (\d+)\/(\d+) : (.*)$/;
+// `s`: an instruction may hold U+2028, which `.` would not otherwise take (lines split on \n only).
+const STEP_HEADER = /^Step (\d+)\/(\d+) : (.*)$/s;
 
 /**
  * The classic builder's stream: plain text in `stream` where "Step n/N : INSTRUCTION" opens a step
