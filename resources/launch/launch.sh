@@ -25,6 +25,13 @@ echo "Welcome to vast.ai. If authentication fails, try again after a few seconds
 [ -d /root/.ssh ] || mkdir -p /root/.ssh
 : >> /root/.ssh/authorized_keys
 chmod 700 /root/.ssh && chmod 600 /root/.ssh/authorized_keys
+has_line() { # has_line FILE PATTERN: a line of FILE matches the case PATTERN (no grep: a built-in loop)
+    [ -f "$1" ] || return 1
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in $2) return 0 ;; esac
+    done < "$1"
+    return 1
+}
 has_key() {
     while IFS= read -r line; do [ "$line" = "$1" ] && return 0; done < /root/.ssh/authorized_keys
     return 1
@@ -38,14 +45,26 @@ fi
 
 # Logins land in tmux (as on Vast), but only interactive ones with a terminal, so `ssh host cmd` and
 # scp/sftp are never swallowed; `touch ~/.no_auto_tmux` turns it off.
-if ! grep -q '# tstudio-auto-tmux' /root/.bashrc 2>/dev/null; then
-    cat >> /root/.bashrc <<'BASHRC'
+if ! has_line /root/.bashrc '*# tstudio-auto-tmux*'; then
+    while IFS= read -r line; do printf '%s\n' "$line"; done >> /root/.bashrc <<'BASHRC'
 # tstudio-auto-tmux: as Vast, interactive SSH logins attach to tmux; opt out: touch ~/.no_auto_tmux
 if [ -z "${TMUX:-}" ] && [ -n "${SSH_CONNECTION:-}" ] && [ -t 0 ] && [ -t 1 ] && [ ! -f ~/.no_auto_tmux ]; then
     case $- in *i*) command -v tmux >/dev/null 2>&1 && exec tmux new-session -A -s ssh_tmux ;; esac
 fi
 BASHRC
 fi
+
+# The template's onstart becomes /root/onstart.sh, once per container (an edit made inside survives a
+# restart). Written while the host keys are being made, since both only touch files.
+write_onstart_script() {
+    [ -f /root/onstart.sh ] && return 0
+    if [ -f "$here/onstart" ]; then
+        { echo '#!/bin/bash'; cat "$here/onstart"; } > /root/onstart.sh
+    else
+        echo '#!/bin/bash' > /root/onstart.sh
+    fi
+    chmod 755 /root/onstart.sh
+}
 
 # sshd: host keys per container (never baked into the image), keys only. ed25519 and ecdsa keys take
 # milliseconds to make (both at once here); an RSA key takes about half a second, most of the time to
@@ -66,6 +85,7 @@ if [ -x "$sshd_bin" ]; then
             set -- "$@" $!
         fi
     done
+    write_onstart_script
     [ $# -gt 0 ] && wait "$@"
     set --
     for key in /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_rsa_key; do
@@ -95,17 +115,11 @@ if [ "$mode" = "jupyter" ]; then
     fi
 fi
 
-# The template's onstart becomes /root/onstart.sh and runs in the background on every start.
-if [ ! -f /root/onstart.sh ]; then
-    if [ -f "$here/onstart" ]; then
-        { echo '#!/bin/bash'; cat "$here/onstart"; } > /root/onstart.sh
-    else
-        echo '#!/bin/bash' > /root/onstart.sh
-    fi
-    chmod 755 /root/onstart.sh
-fi
+# The template's onstart becomes /root/onstart.sh (written once, above) and runs in the background on
+# every start.
+write_onstart_script
 echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
-rm -f /.tstudio/provisioning-seen
+[ ! -e /.tstudio/provisioning-seen ] || rm -f /.tstudio/provisioning-seen
 if command -v bash >/dev/null 2>&1; then
     bash /root/onstart.sh >> /var/log/onstart.log 2>&1 &
 else
@@ -120,7 +134,9 @@ echo "$onstart_pid" > /.tstudio/onstart.pid
 # watcher tells them apart by looking often, and says "provisioning ended" on the output exactly when
 # the app's own check (PROVISIONING_DONE_SCRIPT in local-run-service.ts) would pass: the marker is
 # gone and either no boot was started, or the marker was seen, or supervisord (started just after the
-# marker is made) is up, or onstart ended. Every conclusion rests on a look at the marker made after
+# marker is made) runs or has made its socket, or onstart ended. (A fast boot can make and remove the
+# marker between two looks; supervisord's process is there at once, its socket only once it has
+# loaded, which can take a quarter of a second.) Every conclusion rests on a look at the marker made after
 # the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
 # It looks every 10 ms while a boot gets going, then less often (provisioning can take an hour), and
 # stops after an hour (the app then still checks on its own).
@@ -132,6 +148,15 @@ if [ -d /etc/vast_boot.d ]; then
 fi
 provisioning_ended() {
     log "provisioning ended ($1)"
+}
+# Any supervisord in the container was started during this start (every process descends from PID 1,
+# this script), so after /.launch was written. A look at each process's name: built-ins only.
+supervisord_running() {
+    for comm in /proc/[0-9]*/comm; do
+        IFS= read -r name 2>/dev/null < "$comm" || continue
+        [ "$name" = supervisord ] && return 0
+    done
+    return 1
 }
 watch_provisioning() {
     seen=0
@@ -149,8 +174,12 @@ watch_provisioning() {
         elif [ "$boot" = 0 ]; then
             provisioning_ended "nothing to wait for: no onstart, or no /etc/vast_boot.d in the image"
             return
-        elif [ /var/run/supervisor.sock -nt /.launch ] && [ ! -e /.provisioning ]; then
+        elif supervisord_running && [ ! -e /.provisioning ]; then
             # Made and removed between two looks: the boot makes the marker just before supervisord.
+            provisioning_ended "supervisord is running, /.provisioning is not there"
+            return
+        elif [ /var/run/supervisor.sock -nt /.launch ] && [ ! -e /.provisioning ]; then
+            # The same, for a supervisord that has already ended again.
             provisioning_ended "supervisord is up, /.provisioning is not there"
             return
         elif ! kill -0 "$1" 2>/dev/null && [ ! -e /.provisioning ]; then
@@ -172,7 +201,7 @@ watch_provisioning() {
 }
 watch_provisioning "$onstart_pid" &
 
-touch /root/hasbooted
+: > /root/hasbooted
 log "ready ($mode mode)"
 
 # PID 1 stays alive and reaps orphans; `docker stop` (TERM) ends it at once.

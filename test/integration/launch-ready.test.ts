@@ -11,27 +11,28 @@ import { REPO_ROOT, demoHarness, type DemoHarness } from './helpers/demo-image';
 // on purpose, so a ready that came too early (a missed marker, the previous start's word) shows.
 const PROVISIONING_S = 3;
 
-/** A template on the demo image whose onstart installs a provisioning script that takes a while. */
-async function slowProvisioningTemplate(image: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-slow-'));
+/** A template folder on the demo image with the given template.yml lines after its image and tag. */
+async function demoImageTemplate(image: string, lines: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-ready-'));
   await mkdir(join(dir, 'templates', 'default'), { recursive: true });
   const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
   await writeFile(
     join(dir, 'templates', 'default', 'template.yml'),
-    [
-      'name: Slow provisioning',
-      `image: ${repo}`,
-      `tag: ${tag}`,
-      'env:',
-      '  PROVISIONING_SCRIPT: /opt/slow-provisioning.sh',
-      'onstart: |',
-      `  printf '#!/bin/bash\\nsleep ${PROVISIONING_S}\\necho slow provisioning done\\n' > /opt/slow-provisioning.sh`,
-      '  chmod 755 /opt/slow-provisioning.sh',
-      '  entrypoint.sh',
-      '',
-    ].join('\n'),
+    ['name: Ready test', `image: ${repo}`, `tag: ${tag}`, ...lines, ''].join('\n'),
   );
   return dir;
+}
+
+/** A template on the demo image whose onstart installs a provisioning script that takes a while. */
+function slowProvisioningTemplate(image: string): Promise<string> {
+  return demoImageTemplate(image, [
+    'env:',
+    '  PROVISIONING_SCRIPT: /opt/slow-provisioning.sh',
+    'onstart: |',
+    `  printf '#!/bin/bash\\nsleep ${PROVISIONING_S}\\necho slow provisioning done\\n' > /opt/slow-provisioning.sh`,
+    '  chmod 755 /opt/slow-provisioning.sh',
+    '  entrypoint.sh',
+  ]);
 }
 
 /** Whether /.provisioning is there and whether provisioning completed, seen from inside the run. */
@@ -79,6 +80,23 @@ describe('ready waits until /.provisioning is gone', () => {
     await h.runs.restart(id, { wait: true, timeoutMs: 90_000 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(PROVISIONING_S * 1000);
     expect(await markers(h, id)).toEqual({ marker: false, complete: true });
+  });
+
+  it('takes a running supervisord as the sign that a marker it never saw came and went', async () => {
+    // A boot that makes and removes /.provisioning between two of the watcher's looks, as a fast one
+    // can, looks from outside like this onstart: supervisord started, no marker ever seen. The watcher
+    // must end the wait at once on the process, not a quarter second later on its socket.
+    const dir = await demoImageTemplate(h.image, [
+      'onstart: supervisord -n -c /etc/supervisor/supervisord.conf',
+    ]);
+    dirs.push(dir);
+    const ready = await h.runs.start({ source: dir, mode: 'ssh', readyTimeoutMs: 90_000 });
+    const output = await h.runs.logs(ready.run.containerId);
+    expect(output).toContain(
+      '[tstudio-launch] provisioning ended (supervisord is running, /.provisioning is not there)',
+    );
+    expect(output).not.toContain('provisioning started');
+    await h.runs.remove(ready.run.containerId);
   });
 
   it('is ready all the same when the launch script says nothing (a run made by an older one)', async () => {

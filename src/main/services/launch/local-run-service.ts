@@ -135,8 +135,8 @@ const JUPYTER_PATHS = [
 
 /*
  * Ready means /.provisioning is gone. A base-image boot (it has /etc/vast_boot.d) touches /.provisioning
- * just before supervisord creates its socket, so until the launch script has seen the marker, or a
- * socket newer than this start exists, the marker may simply not be there yet. $1 is the container's
+ * just before it starts supervisord, so until the launch script has seen the marker, or supervisord
+ * runs, or its socket is newer than this start, the marker may simply not be there yet. $1 is the container's
  * start time in epoch seconds. In ssh and jupyter modes the launch script's watcher applies these same
  * rules and says "provisioning ended" on the output (resources/launch/launch.sh): keep them in step.
  */
@@ -149,8 +149,16 @@ const PROVISIONING_DONE_SCRIPT = [
   '[ -f /.tstudio/provisioning-seen ] && exit 0',
   // An onstart that already ended never started a boot that would make the marker.
   'if [ -f /.tstudio/onstart.pid ] && ! kill -0 "$(cat /.tstudio/onstart.pid)" 2>/dev/null; then exit 0; fi',
-  '[ -S /var/run/supervisor.sock ] || exit 1',
-  '[ "$(stat -c %Y /var/run/supervisor.sock)" -ge "$1" ] || exit 1',
+  // supervisord is started just after the marker is made: running (every process in the container is
+  // from this start) or its socket made since the start, it went by. The marker is looked at again
+  // after that evidence, since it may have been made since the first look.
+  'running=0',
+  'for c in /proc/[0-9]*/comm; do IFS= read -r n 2>/dev/null < "$c" || continue; [ "$n" = supervisord ] && running=1 && break; done',
+  'if [ "$running" = 0 ]; then',
+  '  [ -S /var/run/supervisor.sock ] || exit 1',
+  '  [ "$(stat -c %Y /var/run/supervisor.sock)" -ge "$1" ] || exit 1',
+  'fi',
+  '[ -e /.provisioning ] && exit 1',
   'exit 0',
 ].join('\n');
 
@@ -303,6 +311,9 @@ export class LocalRunService {
       }
     }
     const { container, createdAt, instanceId, facts } = created;
+    // Inspected while the readiness wait runs: what it reports does not change once the container is
+    // up, so "ready" is not followed by one more engine round trip. Asked again if this one failed.
+    const inspectedEarly = this.inspectRun(container.id).catch(() => null);
     try {
       say(`Started ${container.id.slice(0, 12)} (${opts.mode} mode, C.${instanceId}); waiting until ready.`);
       progress?.emit('step', { step: 'wait' });
@@ -321,7 +332,8 @@ export class LocalRunService {
       throw err;
     }
     const readyMs = Date.now() - createdAt;
-    const [run] = await Promise.all([this.get(container.id), this.recordReady(container.id, readyMs)]);
+    const [early] = await Promise.all([inspectedEarly, this.recordReady(container.id, readyMs)]);
+    const run = early ? this.runInfoOf(early) : await this.get(container.id);
     say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
     progress?.emit('ready', { id: run.id, readyMs });
     return { run, readyMs, buildMs, warnings };
@@ -749,7 +761,11 @@ export class LocalRunService {
   }
 
   async get(id: string): Promise<RunInfo> {
-    const inspected = await this.inspectRun(id);
+    return this.runInfoOf(await this.inspectRun(id));
+  }
+
+  /** A run as the list shows it; its uptime and status are as of now, not of the inspection. */
+  private runInfoOf(inspected: Docker.ContainerInspectInfo): RunInfo {
     const labels = inspected.Config.Labels ?? {};
     const state = runStateOf(inspected.State.Status);
     const startedAt =

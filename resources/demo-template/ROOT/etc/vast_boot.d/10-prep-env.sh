@@ -1,7 +1,7 @@
 # Sourced by boot_default.sh. Workspace, PORTAL_CONFIG edits per launch mode, and /etc/environment:
 # Vast passes -e variables to onstart only, so SSH, tmux and Jupyter sessions see them only through
 # what the image exports here.
-mkdir -p "${WORKSPACE:=/workspace}"
+[[ -d "${WORKSPACE:=/workspace}" ]] || mkdir -p "${WORKSPACE}"
 cd "${WORKSPACE}" || true
 
 # Jupyter launch mode: Vast's own Jupyter owns 8080, so the portal points at it instead of 18080.
@@ -16,7 +16,9 @@ instance_id="${instance_id:-${CONTAINER_LABEL#C.}}"
 env_header="# Template controlled environment for C.${instance_id}"
 
 # Written once per instance: a restart of the same instance keeps the file (and any edits to it).
-if [[ "${no_export_env:-}" != "true" ]] && [[ "$(head -n 1 /etc/environment 2>/dev/null)" != "${env_header}" ]]; then
+first_line=""
+[[ -f /etc/environment ]] && IFS= read -r first_line < /etc/environment
+if [[ "${no_export_env:-}" != "true" ]] && [[ "${first_line}" != "${env_header}" ]]; then
     {
         echo "${env_header}"
         echo 'PATH="/opt/instance-tools/bin:/opt/sys-venv/shim:/usr/local/nvidia/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"'

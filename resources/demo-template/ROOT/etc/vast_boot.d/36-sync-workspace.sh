@@ -5,9 +5,9 @@
 (
     shopt -s nullglob dotglob
     workspace="${WORKSPACE:-/workspace}"
-    mkdir -p "${workspace}"
+    [[ -d "${workspace}" ]] || mkdir -p "${workspace}"
     for item in /opt/workspace-internal/*; do
-        name="$(basename "${item}")"
+        name="${item##*/}"
         (
             flock -x 9
             if [[ ! -e "${workspace}/${name}" && ! -L "${workspace}/${name}" ]]; then
@@ -17,5 +17,7 @@
         rm -f "${workspace}/.sync_${name}.lock"
     done
     # Left there by older Vast launches; they must not run again from a reused workspace.
-    rm -f "${workspace}/onstart.sh" "${workspace}/ports.log"
+    for stale in "${workspace}/onstart.sh" "${workspace}/ports.log"; do
+        if [[ -e "${stale}" || -L "${stale}" ]]; then rm -f "${stale}"; fi
+    done
 )

@@ -13,18 +13,18 @@ if [[ -n "${PROVISIONING_SCRIPT:-}" && ! -f /.provisioning_complete ]]; then
             curl -fsSL --max-time 20 -o /provisioning.sh "${PROVISIONING_SCRIPT}" || rm -f /provisioning.sh
         fi
         if [[ -f /provisioning.sh ]]; then
-            dos2unix -q /provisioning.sh 2>/dev/null || true
+            if command -v dos2unix >/dev/null 2>&1; then dos2unix -q /provisioning.sh 2>/dev/null || true; fi
             chmod 755 /provisioning.sh
             if /provisioning.sh; then
-                touch /.provisioning_complete
-                rm -f /.provisioning_failed
+                : > /.provisioning_complete
+                [[ -e /.provisioning_failed ]] && rm -f /.provisioning_failed
                 echo "Provisioning complete"
             else
-                touch /.provisioning_failed
+                : > /.provisioning_failed
                 echo "Provisioning failed"
             fi
         else
-            touch /.provisioning_failed
+            : > /.provisioning_failed
             echo "Provisioning failed: cannot read ${PROVISIONING_SCRIPT}"
         fi
     } 2>&1 | tee -a "${provisioning_log}"

@@ -3,6 +3,6 @@
 # It only writes a file here, since nothing can be downloaded.
 set -euo pipefail
 echo "Provisioning the demo workspace"
-mkdir -p "${WORKSPACE:-/workspace}"
-date -u +%FT%TZ > "${WORKSPACE:-/workspace}/provisioned-at"
+[[ -d "${WORKSPACE:-/workspace}" ]] || mkdir -p "${WORKSPACE:-/workspace}"
+TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T\n' -1 > "${WORKSPACE:-/workspace}/provisioned-at"
 echo "Wrote ${WORKSPACE:-/workspace}/provisioned-at"

@@ -19,9 +19,11 @@ for arg in "$@"; do
     esac
 done
 
+# Shell built-ins where they do the job (${stage##*/} for basename): every process started here sits
+# between the container's start and "ready".
 for stage in /etc/vast_boot.d/*.sh; do
     [[ -f "$stage" ]] || continue
-    echo "boot: $(basename "$stage")"
+    echo "boot: ${stage##*/}"
     # shellcheck disable=SC1090
-    . "$stage" || echo "$(date -u +%FT%TZ) $(basename "$stage") exited with $?" >> /var/log/vast_boot_failures
+    . "$stage" || echo "$(date -u +%FT%TZ) ${stage##*/} exited with $?" >> /var/log/vast_boot_failures
 done
