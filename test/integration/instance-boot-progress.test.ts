@@ -1,47 +1,32 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import {
-  ContainerBackend,
-  launchSpecFromTemplate,
-  loadTemplateSource,
-  VastClient,
-  VastSandbox,
-} from '../../src/main/services/vast/index';
+import { launchSpecFromTemplate, loadTemplateSource, VastClient } from '../../src/main/services/vast/index';
 import { MonitorService } from '../../src/main/services/monitor';
-import { DEMO_TEMPLATE_DIR, makeTestKey, TEST_LABELS, waitFor, type TestKey } from './helpers/demo-image';
+import { DEMO_TEMPLATE_DIR, makeTestKey, waitFor, type TestKey } from './helpers/demo-image';
+import {
+  runsWithTestKey,
+  sandboxInstancesHarness,
+  type SandboxInstancesHarness,
+} from './helpers/sandbox-instances';
 
 // A sandbox instance is a real container of the demo template: its boot is read like a run's.
-const HARNESS = randomBytes(6).toString('hex');
-const LABELS = { ...TEST_LABELS, 'tstudio.test.harness': HARNESS };
-const IMAGE = `tstudio-test/demo:boot-${HARNESS}`;
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+let h: SandboxInstancesHarness;
 let key: TestKey;
-let dataDir: string;
-let sandbox: VastSandbox;
 let client: VastClient;
 let monitor: MonitorService;
 
 beforeAll(async () => {
   key = await makeTestKey();
-  dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-boot-'));
-  const backend = new ContainerBackend({
-    docker,
-    runs: { dataDir, sshPublicKey: key.publicKey, identityFile: key.identityFile, labels: LABELS },
-    buildable: { [IMAGE]: DEMO_TEMPLATE_DIR },
-    readyTimeoutMs: 60_000,
+  h = await sandboxInstancesHarness({
+    name: 'boot',
+    runs: runsWithTestKey(key),
   });
-  sandbox = new VastSandbox({ backend, timings: { provisionMs: 50, loadingMs: 100, transitionMs: 50 } });
-  const baseUrl = await sandbox.start();
-  client = new VastClient({ apiKey: sandbox.apiKey, baseUrl, pollIntervalMs: 200, backoffMs: 5 });
+  client = h.client();
   monitor = new MonitorService({
-    connection: async () => ({ apiKey: sandbox.apiKey, baseUrl, sandbox: true, hasKey: false }),
-    dataDir,
-    docker,
+    connection: async () => h.connection,
+    dataDir: h.dataDir,
+    docker: h.docker,
     emit: () => undefined,
     intervalMs: 1000,
   });
@@ -49,18 +34,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   monitor?.stop();
-  await sandbox?.close();
-  const left = await docker.listContainers({
-    all: true,
-    filters: { label: [`tstudio.test.harness=${HARNESS}`] },
-  });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  await docker
-    .getImage(IMAGE)
-    .remove({ force: true })
-    .catch(() => undefined);
+  await h?.cleanup();
   if (key) await rm(key.dir, { recursive: true, force: true });
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('boot progress of a sandbox instance', () => {
@@ -70,7 +45,7 @@ describe('boot progress of a sandbox instance', () => {
       mode: 'ssh-direct',
       label: 'boot',
     });
-    const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, image: IMAGE });
+    const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, image: h.image });
     const boot = await waitFor(
       'the instance booted',
       async () => {

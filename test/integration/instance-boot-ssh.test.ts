@@ -1,59 +1,35 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InstanceEndpoints } from '../../src/main/instance-endpoints';
 import { MonitorService } from '../../src/main/services/monitor';
 import { SshService } from '../../src/main/services/ssh/index';
-import {
-  ContainerBackend,
-  launchSpecFromTemplate,
-  loadTemplateSource,
-  VastClient,
-  VastSandbox,
-  type VastConnection,
-} from '../../src/main/services/vast/index';
-import { DEMO_TEMPLATE_DIR, TEST_LABELS, waitFor } from './helpers/demo-image';
+import { launchSpecFromTemplate, loadTemplateSource, VastClient } from '../../src/main/services/vast/index';
+import { DEMO_TEMPLATE_DIR, waitFor } from './helpers/demo-image';
+import { sandboxInstancesHarness, type SandboxInstancesHarness } from './helpers/sandbox-instances';
 
 // A sandbox instance is a real container of the demo template with a real sshd, reached with the
 // app's key through the same endpoint cache the app uses: its boot read over SSH (the cloud path)
 // must tell what reading it from its container (docker inspect, logs, exec) tells.
-const HARNESS = randomBytes(6).toString('hex');
-const LABELS = { ...TEST_LABELS, 'tstudio.test.harness': HARNESS };
-const IMAGE = `tstudio-test/demo:boot-ssh-${HARNESS}`;
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-let dataDir: string;
+let h: SandboxInstancesHarness;
 let ssh: SshService;
-let sandbox: VastSandbox;
 let client: VastClient;
 let endpoints: InstanceEndpoints;
 let monitor: MonitorService;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-boot-ssh-'));
-  ssh = new SshService({ dataDir, env: {} });
-  const backend = new ContainerBackend({
-    docker,
-    runs: { dataDir, appKey: () => ssh.keys.get(), labels: LABELS },
-    buildable: { [IMAGE]: DEMO_TEMPLATE_DIR },
-    readyTimeoutMs: 60_000,
+  h = await sandboxInstancesHarness({
+    name: 'boot-ssh',
+    runs: async (dataDir, labels) => {
+      ssh = new SshService({ dataDir, env: {} });
+      return { dataDir, appKey: () => ssh.keys.get(), labels };
+    },
   });
-  sandbox = new VastSandbox({ backend, timings: { provisionMs: 50, loadingMs: 100, transitionMs: 50 } });
-  const baseUrl = await sandbox.start();
-  const connection = async (): Promise<VastConnection> => ({
-    apiKey: sandbox.apiKey,
-    baseUrl,
-    sandbox: true,
-    hasKey: false,
-  });
-  client = new VastClient({ apiKey: sandbox.apiKey, baseUrl, pollIntervalMs: 200, backoffMs: 5 });
+  const connection = async () => h.connection;
+  client = h.client();
   endpoints = new InstanceEndpoints(connection);
   monitor = new MonitorService({
     connection,
-    dataDir,
-    docker,
+    dataDir: h.dataDir,
+    docker: h.docker,
     emit: () => undefined,
     intervalMs: 1000,
     instanceSsh: { endpoints, ssh },
@@ -63,17 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   monitor?.stop();
   await ssh?.dispose();
-  await sandbox?.close();
-  const left = await docker.listContainers({
-    all: true,
-    filters: { label: [`tstudio.test.harness=${HARNESS}`] },
-  });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  await docker
-    .getImage(IMAGE)
-    .remove({ force: true })
-    .catch(() => undefined);
-  await rm(dataDir, { recursive: true, force: true });
+  await h?.cleanup();
 });
 
 describe("boot progress of a Vast instance over SSH (the sandbox's, its container skipped)", () => {
@@ -83,7 +49,7 @@ describe("boot progress of a Vast instance over SSH (the sandbox's, its containe
       mode: 'ssh-direct',
       label: 'boot-ssh',
     });
-    const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, image: IMAGE });
+    const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, image: h.image });
     const target = `instance:${instanceId}`;
 
     const overSsh = await waitFor(

@@ -1,65 +1,44 @@
 // Declared tunnels of a Vast instance: the sandbox's instance is a real container of the demo image
 // with a real sshd; its env (extra_env) and ports come from the Vast API, as on the real cloud.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRunService } from '../../src/main/services/launch';
+import { LocalRunService, type LocalRunServiceOptions } from '../../src/main/services/launch';
 import { SshService } from '../../src/main/services/ssh';
 import { TunnelsService, createTargetDetailsReader } from '../../src/main/services/tunnels';
-import {
-  ContainerBackend,
-  VastClient,
-  VastSandbox,
-  extraEnvObject,
-  launchSpecFromTemplate,
-  loadTemplateSource,
-} from '../../src/main/services/vast';
+import { extraEnvObject, launchSpecFromTemplate, loadTemplateSource } from '../../src/main/services/vast';
 import { createTargetResolver } from '../../src/main/target-resolver';
 import { resolveTargetRef } from '../../src/main/handlers/ssh';
-import { DEMO_TEMPLATE_DIR, TEST_LABELS, waitFor } from './helpers/demo-image';
+import { DEMO_TEMPLATE_DIR, waitFor } from './helpers/demo-image';
+import { sandboxInstancesHarness, type SandboxInstancesHarness } from './helpers/sandbox-instances';
 
-const HARNESS = randomBytes(6).toString('hex');
-const LABELS = { ...TEST_LABELS, 'tstudio.test.harness': HARNESS };
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
-let dataDir: string;
+let h: SandboxInstancesHarness;
 let ssh: SshService;
-let sandbox: VastSandbox;
-let client: VastClient;
 let tunnels: TunnelsService;
 let instanceId: number;
 let openButtonToken: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tstudio-tunnel-instance-'));
-  ssh = new SshService({ dataDir, env: {} });
-  const key = await ssh.keys.get();
-  const runOptions = {
-    dataDir,
-    sshPublicKey: key.publicKey,
-    identityFile: key.privateKeyPath,
-    labels: LABELS,
-  };
-  sandbox = new VastSandbox({
-    backend: new ContainerBackend({
-      docker,
-      runs: runOptions,
-      buildable: { 'tstudio/demo:dev': DEMO_TEMPLATE_DIR },
-      readyTimeoutMs: 90_000,
-    }),
-    timings: { provisionMs: 50, loadingMs: 100, transitionMs: 50 },
+  let runOptions: LocalRunServiceOptions | undefined;
+  h = await sandboxInstancesHarness({
+    name: 'tunnel-instance',
+    // The image the template names, as the app would launch it (built once if the engine lacks it).
+    image: 'tstudio/demo:dev',
+    readyTimeoutMs: 90_000,
+    runs: async (dataDir, labels) => {
+      ssh = new SshService({ dataDir, env: {} });
+      const key = await ssh.keys.get();
+      runOptions = { dataDir, sshPublicKey: key.publicKey, identityFile: key.privateKeyPath, labels };
+      return runOptions;
+    },
   });
-  const connection = { apiKey: sandbox.apiKey, baseUrl: await sandbox.start(), sandbox: true, hasKey: false };
-  client = new VastClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl, pollIntervalMs: 200 });
+  const connection = h.connection;
+  const client = h.client();
   // The app's own LocalRunService: the instance's container is not one of its runs by id.
-  const runs = new LocalRunService(docker, runOptions);
+  const runs = new LocalRunService(h.docker, runOptions!);
   const resolveTarget = createTargetResolver({ runs, vast: async () => connection });
   tunnels = new TunnelsService({
     ssh,
     resolveTarget: (ref) => resolveTargetRef(ref, resolveTarget),
-    targetDetails: createTargetDetailsReader({ runs, docker, vast: async () => connection }),
+    targetDetails: createTargetDetailsReader({ runs, docker: h.docker, vast: async () => connection }),
   });
 
   const { offers } = await client.searchOffers({ gpuName: 'RTX 4090', order: 'dph_total' });
@@ -74,13 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ssh?.dispose();
-  await sandbox?.close();
-  const left = await docker.listContainers({
-    all: true,
-    filters: { label: [`tstudio.test.harness=${HARNESS}`] },
-  });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  await rm(dataDir, { recursive: true, force: true });
+  await h?.cleanup();
 });
 
 describe('declared tunnels of a Vast (sandbox) instance', () => {

@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Docker from 'dockerode';
+import { readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import type Docker from 'dockerode';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
@@ -18,62 +16,40 @@ import {
   type VastInstanceData,
 } from '../../src/main/services/vast/index';
 import { runSandbox } from '../../src/main/cli/commands/sandbox';
-import { DEMO_TEMPLATE_DIR, makeTestKey, TEST_LABELS, waitFor, type TestKey } from './helpers/demo-image';
+import { DEMO_TEMPLATE_DIR, makeTestKey, waitFor, type TestKey } from './helpers/demo-image';
+import {
+  runsWithTestKey,
+  sandboxInstancesHarness,
+  type SandboxInstancesHarness,
+} from './helpers/sandbox-instances';
 
 // The sandbox with real containers: each instance is a local run of a real image with a real sshd.
-const FAST = { provisionMs: 50, loadingMs: 100, transitionMs: 50 };
-const HARNESS = randomBytes(6).toString('hex');
-const LABELS = { ...TEST_LABELS, 'tstudio.test.harness': HARNESS };
-// An image the engine lacks: the backend "pulls" it by building the demo template folder.
-const IMAGE = `tstudio-test/demo:sandbox-${HARNESS}`;
-
-const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+// The image is one the engine lacks: the backend "pulls" it by building the demo template folder.
+let h: SandboxInstancesHarness;
 let key: TestKey;
 let extraKey: TestKey;
-let dataDir: string;
-let sandbox: VastSandbox;
 let client: VastClient;
 
 beforeAll(async () => {
   key = await makeTestKey();
   extraKey = await makeTestKey();
-  dataDir = await mkdtemp(join(tmpdir(), 'tstudio-it-sandbox-'));
-  const backend = new ContainerBackend({
-    docker,
-    runs: { dataDir, sshPublicKey: key.publicKey, identityFile: key.identityFile, labels: LABELS },
-    buildable: { [IMAGE]: DEMO_TEMPLATE_DIR },
-    readyTimeoutMs: 60_000,
+  h = await sandboxInstancesHarness({
+    name: 'sandbox',
+    runs: runsWithTestKey(key),
   });
-  sandbox = new VastSandbox({ backend, timings: FAST });
-  client = new VastClient({
-    apiKey: sandbox.apiKey,
-    baseUrl: await sandbox.start(),
-    pollIntervalMs: 200,
-    logsPollIntervalMs: 50,
-    backoffMs: 5,
-  });
+  client = h.client({ logsPollIntervalMs: 50 });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
-  const left = await docker.listContainers({
-    all: true,
-    filters: { label: [`tstudio.test.harness=${HARNESS}`] },
-  });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
-  await docker
-    .getImage(IMAGE)
-    .remove({ force: true })
-    .catch(() => undefined);
+  await h?.cleanup();
   await Promise.all([key, extraKey].map((k) => k && rm(k.dir, { recursive: true, force: true })));
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 function containersOf(instanceId: number): Promise<Docker.ContainerInfo[]> {
-  return docker.listContainers({
+  return h.docker.listContainers({
     all: true,
     filters: {
-      label: [`${SANDBOX_CONTAINER_LABELS.instance}=${instanceId}`, `tstudio.test.harness=${HARNESS}`],
+      label: [`${SANDBOX_CONTAINER_LABELS.instance}=${instanceId}`, `tstudio.test.harness=${h.harness}`],
     },
   });
 }
@@ -117,7 +93,7 @@ async function launchDemo(
   const spec = launchSpecFromTemplate(loadTemplateSource(DEMO_TEMPLATE_DIR), { mode, label: 'tstudio:it' });
   // The demo template asks for 22 and 8080 itself, which lists them as direct ports.
   const ports = options.proxyOnly ? (spec.ports ?? []).filter((p) => !/^(22|8080)(:|$)/.test(p)) : spec.ports;
-  const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, ports, image: IMAGE });
+  const { instanceId } = await client.createInstance(offers[0]!.id, { ...spec, ports, image: h.image });
   return instanceId;
 }
 
@@ -218,7 +194,7 @@ describe('sandbox instances as real containers', () => {
   it('an image the engine lacks ends the instance exited with a daemon-style pull error', async () => {
     const { offers } = await client.searchOffers({ gpuName: 'RTX 4090' });
     const { instanceId } = await client.createInstance(offers[0]!.id, {
-      image: `tstudio-test/not-there:${HARNESS}`,
+      image: `tstudio-test/not-there:${h.harness}`,
       mode: 'ssh',
       label: 'tstudio:it',
     });
@@ -239,11 +215,11 @@ describe('orphans', () => {
   it('removes sandbox containers whose process is gone, and leaves live ones alone', async () => {
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     const make = (pid: number) =>
-      docker.createContainer({
+      h.docker.createContainer({
         Image: 'tstudio/base:bookworm',
         Cmd: ['true'],
         Labels: {
-          ...LABELS,
+          ...h.labels,
           [SANDBOX_CONTAINER_LABELS.sandbox]: '1',
           [SANDBOX_CONTAINER_LABELS.host]: hostname(),
           [SANDBOX_CONTAINER_LABELS.pid]: String(pid),
@@ -251,7 +227,10 @@ describe('orphans', () => {
       });
     const orphan = await make(gone);
     const live = await make(process.pid);
-    const backend = new ContainerBackend({ docker, runs: { dataDir, labels: LABELS } });
+    const backend = new ContainerBackend({
+      docker: h.docker,
+      runs: { dataDir: h.dataDir, labels: h.labels },
+    });
     const reaped = await backend.reapOrphans();
     expect(reaped).toContain(orphan.id);
     expect(reaped).not.toContain(live.id);
