@@ -136,8 +136,8 @@ echo "$onstart_pid" > /.tstudio/onstart.pid
 # gone and either no boot was started, or the marker was seen, or supervisord (started just after the
 # marker is made) runs or has made its socket, or onstart ended. (A fast boot can make and remove the
 # marker between two looks; supervisord's process is there at once, its socket only once it has
-# loaded, which can take a quarter of a second.) Every conclusion rests on a look at the marker made after
-# the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
+# loaded, which can take a quarter of a second.) Every conclusion rests on a look at the marker made
+# after the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
 # It looks every 10 ms while a boot gets going, then less often (provisioning can take an hour), and
 # stops after an hour (the app then still checks on its own).
 boot=0

@@ -136,8 +136,8 @@ const JUPYTER_PATHS = [
 /*
  * Ready means /.provisioning is gone. A base-image boot (it has /etc/vast_boot.d) touches /.provisioning
  * just before it starts supervisord, so until the launch script has seen the marker, or supervisord
- * runs, or its socket is newer than this start, the marker may simply not be there yet. $1 is the container's
- * start time in epoch seconds. In ssh and jupyter modes the launch script's watcher applies these same
+ * runs, or its socket is newer than this start, the marker may simply not be there yet. $1 is the
+ * container's start time in epoch seconds. In ssh and jupyter modes the launch script's watcher applies these same
  * rules and says "provisioning ended" on the output (resources/launch/launch.sh): keep them in step.
  */
 const PROVISIONING_DONE_SCRIPT = [

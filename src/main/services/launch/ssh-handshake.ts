@@ -72,7 +72,6 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
       host: opts.host,
       port: opts.port,
       username: opts.username,
-      privateKey: opts.privateKey,
       // Straight to the key: ssh2 otherwise asks with method "none" first, one more round trip
       // through sshd's monitor (41 -> 35 ms a login, median of 15, on a quiet machine).
       authHandler: [publicKeyAuth],
