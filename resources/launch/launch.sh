@@ -10,6 +10,93 @@ mode="${1:-ssh}"
 here="/.tstudio/launch"
 log() { echo "[tstudio-launch] $*"; }
 
+# The app's "ready" includes /.provisioning being gone, but an image's boot (run by onstart) makes that
+# marker only a moment after it starts: one look cannot tell "not made yet" from "made and gone". This
+# watcher tells them apart by looking often, and says "provisioning ended" on the output exactly when
+# the app's own check (PROVISIONING_DONE_SCRIPT in local-run-service.ts) would pass: the marker is
+# gone and either no boot was started, or the marker was seen, or supervisord (started just after the
+# marker is made) runs or has made its socket, or onstart ended. (A fast boot can make and remove the
+# marker between two looks; supervisord's process is there at once, its socket only once it has
+# loaded, which can take a quarter of a second.) Every conclusion rests on a look at the marker made
+# after the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
+# It looks every 3 ms, then every 10 ms while a boot gets going, then less often (provisioning can take
+# an hour), and stops after an hour (the app then still checks on its own). It runs in bash where the
+# image has bash (launch.sh runs itself again, `watch-provisioning` mode): there a pause is a read with
+# a timeout on a pipe that never gets data, where sh starts a `sleep` process (about a millisecond of
+# CPU, taken from the boot it watches) for each one.
+# Usage: watch_provisioning ONSTART_PID BOOT (BOOT 1: onstart will run the image's boot).
+provisioning_ended() {
+    log "provisioning ended ($1)"
+}
+# Any supervisord in the container was started during this start (every process descends from PID 1,
+# this script), so after /.launch was written. A look at each process's name: built-ins only.
+supervisord_running() {
+    for comm in /proc/[0-9]*/comm; do
+        IFS= read -r name 2>/dev/null < "$comm" || continue
+        [ "$name" = supervisord ] && return 0
+    done
+    return 1
+}
+nap() {
+    sleep "$1" 2>/dev/null || sleep 1
+}
+watch_provisioning() {
+    seen=0
+    n=0
+    while :; do
+        if [ -e /.provisioning ]; then
+            if [ "$seen" = 0 ]; then
+                seen=1
+                : > /.tstudio/provisioning-seen
+                log "provisioning started (/.provisioning is there)"
+            fi
+        elif [ "$seen" = 1 ]; then
+            provisioning_ended "/.provisioning removed"
+            return
+        elif [ "$2" = 0 ]; then
+            provisioning_ended "nothing to wait for: no onstart, or no /etc/vast_boot.d in the image"
+            return
+        elif supervisord_running && [ ! -e /.provisioning ]; then
+            # Made and removed between two looks: the boot makes the marker just before supervisord.
+            provisioning_ended "supervisord is running, /.provisioning is not there"
+            return
+        elif [ /var/run/supervisor.sock -nt /.launch ] && [ ! -e /.provisioning ]; then
+            # The same, for a supervisord that has already ended again.
+            provisioning_ended "supervisord is up, /.provisioning is not there"
+            return
+        elif ! kill -0 "$1" 2>/dev/null && [ ! -e /.provisioning ]; then
+            provisioning_ended "onstart ended"
+            return
+        fi
+        n=$((n + 1))
+        if [ "$n" -le 100 ]; then
+            nap 0.003
+        elif [ "$n" -le 270 ]; then
+            nap 0.01
+        elif [ "$n" -le 470 ]; then
+            nap 0.2
+        elif [ "$n" -le 4000 ]; then
+            nap 1
+        else
+            log "provisioning: stopped watching /.provisioning after an hour"
+            return
+        fi
+    done
+}
+
+if [ "$mode" = "watch-provisioning" ]; then
+    # In bash (out of sh's sight: eval), fd 9 is a pipe this shell also holds for writing, so a read
+    # from it never ends before its timeout: a pause without a process.
+    if [ -n "${BASH_VERSION:-}" ] && eval 'exec 9<> <(:)' 2>/dev/null; then
+        nap() {
+            read -r -t "$1" -u 9 _
+            return 0
+        }
+    fi
+    watch_provisioning "$2" "$3"
+    exit 0
+fi
+
 # Images detect the launch mode with `[[ -f /.launch ]] && grep -qi jupyter /.launch`.
 if [ "$mode" = "jupyter" ]; then
     printf '#!/bin/sh\n# Template Studio local launch: jupyter mode (Jupyter on 8080 and SSH on 22)\n' > /.launch
@@ -118,88 +205,32 @@ fi
 # The template's onstart becomes /root/onstart.sh (written once, above) and runs in the background on
 # every start.
 write_onstart_script
-echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
 [ ! -e /.tstudio/provisioning-seen ] || rm -f /.tstudio/provisioning-seen
 if command -v bash >/dev/null 2>&1; then
-    bash /root/onstart.sh >> /var/log/onstart.log 2>&1 &
+    # The log line's time from bash's own printf, in the process that becomes onstart: no `date`
+    # process before the boot starts.
+    # shellcheck disable=SC2016
+    bash -c 'TZ=UTC0 printf "[tstudio-launch] onstart run at %(%Y-%m-%dT%H:%M:%SZ)T\n" -1; exec bash /root/onstart.sh' \
+        >> /var/log/onstart.log 2>&1 &
 else
+    echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
     sh /root/onstart.sh >> /var/log/onstart.log 2>&1 &
 fi
 onstart_pid=$!
 # Lets the app tell "onstart still booting" from "onstart ended" when it waits for readiness.
 echo "$onstart_pid" > /.tstudio/onstart.pid
 
-# The app's "ready" includes /.provisioning being gone, but an image's boot (run by onstart) makes that
-# marker only a moment after it starts: one look cannot tell "not made yet" from "made and gone". This
-# watcher tells them apart by looking often, and says "provisioning ended" on the output exactly when
-# the app's own check (PROVISIONING_DONE_SCRIPT in local-run-service.ts) would pass: the marker is
-# gone and either no boot was started, or the marker was seen, or supervisord (started just after the
-# marker is made) runs or has made its socket, or onstart ended. (A fast boot can make and remove the
-# marker between two looks; supervisord's process is there at once, its socket only once it has
-# loaded, which can take a quarter of a second.) Every conclusion rests on a look at the marker made
-# after the evidence. The app follows the output, so it knows at once instead of polling with docker exec.
-# It looks every 10 ms while a boot gets going, then less often (provisioning can take an hour), and
-# stops after an hour (the app then still checks on its own).
 boot=0
 if [ -d /etc/vast_boot.d ]; then
     while IFS= read -r line || [ -n "$line" ]; do
         case "$line" in *[![:space:]]*) boot=1 ;; esac
     done < "$here/onstart"
 fi
-provisioning_ended() {
-    log "provisioning ended ($1)"
-}
-# Any supervisord in the container was started during this start (every process descends from PID 1,
-# this script), so after /.launch was written. A look at each process's name: built-ins only.
-supervisord_running() {
-    for comm in /proc/[0-9]*/comm; do
-        IFS= read -r name 2>/dev/null < "$comm" || continue
-        [ "$name" = supervisord ] && return 0
-    done
-    return 1
-}
-watch_provisioning() {
-    seen=0
-    n=0
-    while :; do
-        if [ -e /.provisioning ]; then
-            if [ "$seen" = 0 ]; then
-                seen=1
-                : > /.tstudio/provisioning-seen
-                log "provisioning started (/.provisioning is there)"
-            fi
-        elif [ "$seen" = 1 ]; then
-            provisioning_ended "/.provisioning removed"
-            return
-        elif [ "$boot" = 0 ]; then
-            provisioning_ended "nothing to wait for: no onstart, or no /etc/vast_boot.d in the image"
-            return
-        elif supervisord_running && [ ! -e /.provisioning ]; then
-            # Made and removed between two looks: the boot makes the marker just before supervisord.
-            provisioning_ended "supervisord is running, /.provisioning is not there"
-            return
-        elif [ /var/run/supervisor.sock -nt /.launch ] && [ ! -e /.provisioning ]; then
-            # The same, for a supervisord that has already ended again.
-            provisioning_ended "supervisord is up, /.provisioning is not there"
-            return
-        elif ! kill -0 "$1" 2>/dev/null && [ ! -e /.provisioning ]; then
-            provisioning_ended "onstart ended"
-            return
-        fi
-        n=$((n + 1))
-        if [ "$n" -le 200 ]; then
-            sleep 0.01 2>/dev/null || sleep 1
-        elif [ "$n" -le 400 ]; then
-            sleep 0.2 2>/dev/null || sleep 1
-        elif [ "$n" -le 4000 ]; then
-            sleep 1
-        else
-            log "provisioning: stopped watching /.provisioning after an hour"
-            return
-        fi
-    done
-}
-watch_provisioning "$onstart_pid" &
+if command -v bash >/dev/null 2>&1; then
+    bash "$here/launch.sh" watch-provisioning "$onstart_pid" "$boot" &
+else
+    watch_provisioning "$onstart_pid" "$boot" &
+fi
 
 : > /root/hasbooted
 log "ready ($mode mode)"

@@ -99,6 +99,49 @@ describe('ready waits until /.provisioning is gone', () => {
     await h.runs.remove(ready.run.containerId);
   });
 
+  it('watches the marker the same in bash (no process per pause) and in plain sh (sleep)', async () => {
+    // launch.sh runs its watcher in bash where the image has bash; an image without bash gets it in
+    // sh. Both must see the marker come and go. A pause that did not pause (bash's timed read returning
+    // at once) would run through the watcher's hour of looks in a moment and say it stopped watching.
+    const script = [
+      'mkdir -p /.tstudio',
+      'for shell in sh bash; do',
+      '  : > /.provisioning',
+      '  $shell /launch/launch.sh watch-provisioning 999999 1 > /tmp/watch.$shell 2>&1 &',
+      '  watcher=$!',
+      '  sleep 0.5',
+      '  rm -f /.provisioning',
+      '  wait $watcher',
+      '  echo "== $shell"; cat /tmp/watch.$shell',
+      'done',
+    ].join('\n');
+    const container = await h.docker.createContainer({
+      Image: h.image,
+      Entrypoint: ['/bin/sh', '-c', script],
+      // A terminal: the log is the plain text (no stream framing), with \r\n line ends.
+      Tty: true,
+      Labels: h.labels,
+      HostConfig: {
+        Binds: [`${join(REPO_ROOT, 'resources', 'launch')}:/launch:ro`],
+        NetworkMode: 'none',
+      },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+      const [, sh, bash] = output.replaceAll('\r', '').split(/^== (?:sh|bash)$/m);
+      expect(bash).toBeDefined();
+      for (const seen of [sh, bash]) {
+        expect(seen).toContain('[tstudio-launch] provisioning started (/.provisioning is there)');
+        expect(seen).toContain('[tstudio-launch] provisioning ended (/.provisioning removed)');
+        expect(seen).not.toContain('stopped watching');
+      }
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
   it('is ready all the same when the launch script says nothing (a run made by an older one)', async () => {
     // The same script with another prefix: the app recognises none of its lines and must look itself.
     const scripts = await mkdtemp(join(tmpdir(), 'tstudio-it-quiet-launch-'));

@@ -14,14 +14,17 @@ type BootStepData = z.output<typeof BootStep>;
  * supervisord starts, removed by 95-supervisor-wait when provisioning is over), the
  * PROVISIONING_SCRIPT's outcome markers and log, and the stages that failed. Times are the files'; a
  * file removed between the listing and its stat (the boot is fast) counts as absent, never as time 0.
+ * supervisord is looked for before the files: a boot can make the marker and start supervisord
+ * between two looks, and a running supervisord with no marker must mean the marker came and went
+ * (provisioning over, its outcome marker already made), not that it has yet to come.
  */
 const PROBE = `
-for f in /var/log/onstart.log /.provisioning /.provisioning_complete /.provisioning_failed /var/log/vast_boot_failures /var/log/portal/provisioning.log; do
-  t=$(stat -c %.3Y "$f" 2>/dev/null) && echo "file $f $t"
-done
 for p in /proc/[0-9]*/comm; do
   read -r c < "$p" 2>/dev/null && [ "$c" = supervisord ] && {
     echo "supervisord running"; break; }
+done
+for f in /var/log/onstart.log /.provisioning /.provisioning_complete /.provisioning_failed /var/log/vast_boot_failures /var/log/portal/provisioning.log; do
+  t=$(stat -c %.3Y "$f" 2>/dev/null) && echo "file $f $t"
 done
 echo "---onstart"; tail -c 16384 /var/log/onstart.log 2>/dev/null
 echo "---provisioning"; tail -c 32768 /var/log/portal/provisioning.log 2>/dev/null

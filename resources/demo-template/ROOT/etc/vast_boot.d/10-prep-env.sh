@@ -5,7 +5,15 @@
 cd "${WORKSPACE}" || true
 
 # Jupyter launch mode: Vast's own Jupyter owns 8080, so the portal points at it instead of 18080.
-if [[ -f /.launch ]] && grep -qi jupyter /.launch; then
+# (`grep -qi jupyter /.launch` as a read loop: no process on the way to "ready".)
+launch_says_jupyter() {
+    local line
+    while IFS= read -r line || [[ -n "${line}" ]]; do
+        [[ "${line,,}" == *jupyter* ]] && return 0
+    done < /.launch
+    return 1
+}
+if [[ -f /.launch ]] && launch_says_jupyter; then
     export PORTAL_CONFIG="${PORTAL_CONFIG//localhost:8080:18080/localhost:8080:8080}"
 fi
 

@@ -1,5 +1,5 @@
-# PORTAL_CONFIG -> /etc/portal.yaml before any program asks for it (caddy.sh does this on Vast). Nothing
-# before supervisord reads the file, so it is written beside stages 36 and 45 (python's start is most of
-# a first boot's time) and 65 waits for it before starting supervisord.
+# PORTAL_CONFIG -> /etc/portal.yaml (caddy.sh does this on Vast). No stage reads the file, so python
+# (most of a first boot's time) runs beside the stages after this one; programs wait for the file
+# (exit_portal.sh, as on Vast) and stage 95 reports a failure.
 portal-config /etc/portal.yaml &
 portal_config_pid=$!

@@ -14,7 +14,8 @@ if [[ -n "${PROVISIONING_SCRIPT:-}" && ! -f /.provisioning_complete ]]; then
         fi
         if [[ -f /provisioning.sh ]]; then
             if command -v dos2unix >/dev/null 2>&1; then dos2unix -q /provisioning.sh 2>/dev/null || true; fi
-            chmod 755 /provisioning.sh
+            # cp kept the source's mode: a chmod only when that is not executable (a process less).
+            [[ -x /provisioning.sh ]] || chmod 755 /provisioning.sh
             if /provisioning.sh; then
                 : > /.provisioning_complete
                 [[ -e /.provisioning_failed ]] && rm -f /.provisioning_failed
