@@ -109,9 +109,14 @@ echo "Welcome to vast.ai. If authentication fails, try again after a few seconds
 
 # Keys apply at creation, as on Vast: the app's public key (SSH_PUBLIC_KEY) goes into authorized_keys.
 # Shell built-ins where they do the job: every process started here delays the first login.
-[ -d /root/.ssh ] || mkdir -p /root/.ssh
-: >> /root/.ssh/authorized_keys
-chmod 700 /root/.ssh && chmod 600 /root/.ssh/authorized_keys
+# What this script makes is owner-only from the start (mkdir -m, umask); only what the image brought
+# is chmod-ed.
+if [ -d /root/.ssh ]; then chmod 700 /root/.ssh; else mkdir -m 700 -p /root/.ssh; fi
+if [ -f /root/.ssh/authorized_keys ]; then
+    chmod 600 /root/.ssh/authorized_keys
+else
+    (umask 077 && : >> /root/.ssh/authorized_keys)
+fi
 has_line() { # has_line FILE PATTERN: a line of FILE matches the case PATTERN (no grep: a built-in loop)
     [ -f "$1" ] || return 1
     while IFS= read -r line || [ -n "$line" ]; do
@@ -128,7 +133,13 @@ if [ -n "${SSH_PUBLIC_KEY:-}" ] && ! has_key "${SSH_PUBLIC_KEY}"; then
 fi
 
 [ -n "${VAST_CONTAINERLABEL:-}" ] && printf '%s\n' "${VAST_CONTAINERLABEL}" > /root/.vast_containerlabel
-[ -n "${CONTAINER_API_KEY:-}" ] && printf '%s\n' "${CONTAINER_API_KEY}" > /root/.vast_api_key && chmod 600 /root/.vast_api_key
+if [ -n "${CONTAINER_API_KEY:-}" ]; then
+    if [ -e /root/.vast_api_key ]; then
+        printf '%s\n' "${CONTAINER_API_KEY}" > /root/.vast_api_key && chmod 600 /root/.vast_api_key
+    else
+        (umask 077 && printf '%s\n' "${CONTAINER_API_KEY}" > /root/.vast_api_key)
+    fi
+fi
 
 # Logins land in tmux (as on Vast), but only interactive ones with a terminal, so `ssh host cmd` and
 # scp/sftp are never swallowed; `touch ~/.no_auto_tmux` turns it off.
@@ -163,8 +174,9 @@ for candidate in /usr/sbin/sshd /usr/bin/sshd /sbin/sshd /usr/local/sbin/sshd; d
 done
 [ -n "$sshd_bin" ] || sshd_bin="$(command -v sshd || echo /usr/sbin/sshd)"
 if [ -x "$sshd_bin" ]; then
-    [ -d /etc/ssh ] && [ -d /run/sshd ] || mkdir -p /etc/ssh /run/sshd
-    chmod 0755 /run/sshd
+    [ -d /etc/ssh ] || mkdir -p /etc/ssh
+    # sshd refuses a privilege separation directory that others can write to.
+    if [ -d /run/sshd ]; then chmod 0755 /run/sshd; else mkdir -m 0755 -p /run/sshd; fi
     set --
     for type in ed25519 ecdsa; do
         if [ ! -f "/etc/ssh/ssh_host_${type}_key" ]; then

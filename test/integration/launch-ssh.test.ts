@@ -171,6 +171,22 @@ describe('local run in ssh mode (demo template)', () => {
     expect(r.stdout).toContain('/root/hasbooted');
     expect(r.stdout).toContain('/root/onstart.sh');
     expect(r.stdout.trim().split('\n').pop()).toBe('1');
+    // Secrets owner-only, and the modes sshd insists on.
+    const modes = await exec(h, id, [
+      'stat',
+      '-c',
+      '%a %n',
+      '/root/.ssh',
+      '/root/.ssh/authorized_keys',
+      '/root/.vast_api_key',
+      '/run/sshd',
+    ]);
+    expect(modes.trim().split('\n')).toEqual([
+      '700 /root/.ssh',
+      '600 /root/.ssh/authorized_keys',
+      '600 /root/.vast_api_key',
+      '755 /run/sshd',
+    ]);
   });
 
   it("runs onstart with every injected variable and the template's env", async () => {
