@@ -5,7 +5,7 @@
 // Ours: the app's own call, in this process, as the desktop app and the browser shell make it when
 // Run is clicked: `LocalRunService.start({source: resources/demo-template, mode: 'ssh'})`, timed from
 // the call until it resolves (template read, image checked, ports chosen, container created the Vast
-// way, started, an SSH login with the app key succeeded, and /.provisioning is gone).
+// way, started, an SSH handshake succeeded, and /.provisioning is gone).
 // Floor: `docker run` of the same image with sshd as its only command (after making the one ed25519
 // host key sshd needs), until an SSH handshake succeeds. The host port is chosen before, so polling
 // starts as soon as `docker run -d` returns (no `docker port` call in the way) and retries every

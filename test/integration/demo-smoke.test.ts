@@ -76,6 +76,7 @@ describe('tstudio smoke on the demo template', () => {
       severity: 'warning',
     });
     expect(report.provisioning).toBe('complete');
+    expect(report.checks.find((x) => x.name === 'ssh-login')).toMatchObject({ ok: true });
     expect(await h.leftoverContainers()).toEqual([]);
     expect(report.builtTag).toMatch(/^tstudio-smoke\//);
     expect(await imageExists(h, report.builtTag)).toBe(false);

@@ -6,7 +6,7 @@ import { DockerExecTransport } from '../../src/main/services/supervisor';
 import { LocalRunService } from '../../src/main/services/launch';
 import { REPO_ROOT, demoHarness, type DemoHarness } from './helpers/demo-image';
 
-// "Ready" means an SSH login works AND /.provisioning is gone. The launch script's watcher tells the
+// "Ready" means an SSH handshake succeeds AND /.provisioning is gone. The launch script's watcher tells the
 // app when the marker is gone (no docker exec); these runs hold the marker for PROVISIONING_S seconds
 // on purpose, so a ready that came too early (a missed marker, the previous start's word) shows.
 const PROVISIONING_S = 3;

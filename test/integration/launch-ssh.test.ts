@@ -1,11 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { utils } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DockerExecTransport,
   parseSupervisorctlStatus,
   type SupervisorSnapshot,
 } from '../../src/main/services/supervisor';
-import type { RunReady } from '../../src/main/services/launch';
+import { trySshLogin, type RunReady } from '../../src/main/services/launch';
 import { runStatus } from '../../src/main/cli/commands/status';
 import { DEMO_TEMPLATE_DIR, demoHarness, waitFor, type DemoHarness } from './helpers/demo-image';
 import { opensshArgs } from './helpers/openssh-args';
@@ -89,6 +91,13 @@ describe('local run in ssh mode (demo template)', () => {
     expect(Object.keys(ready.run.ports).sort()).toEqual(['22/tcp', '8000/tcp', '8080/tcp']);
     expect(ready.readyMs).toBeGreaterThan(0);
     expect(ready.warnings.join(' ')).toMatch(/CPU-only/);
+  });
+
+  it('takes the app key at ready (ready itself is a handshake) and refuses a key it was not given', async () => {
+    const login = { host: '127.0.0.1', port: ready.run.ports['22/tcp']!, username: 'root' };
+    expect(await trySshLogin({ ...login, privateKey: await readFile(h.key.identityFile) })).toBe(true);
+    const stranger = utils.generateKeyPairSync('ed25519').private;
+    expect(await trySshLogin({ ...login, privateKey: stranger })).toMatch(/authentication methods failed/i);
   });
 
   it('lets the OpenSSH client log in with the app key and run a command (no tmux in the way)', async () => {

@@ -110,7 +110,7 @@ export const RunStartInput = z
 /** The result of a `runs:start` operation. */
 export const RunReady = z.object({
   run: Run,
-  /** From create to ready (SSH login works and /.provisioning is gone). */
+  /** From create to ready (an SSH handshake succeeds and /.provisioning is gone). */
   readyMs: z.number(),
   buildMs: z.number().nullable(),
   warnings: z.array(z.string()),

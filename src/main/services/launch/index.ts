@@ -25,7 +25,7 @@ export { resolveSource, readTemplateFile, parseTemplateEnv, normalizeImageRef } 
 export type { ResolvedSource, TemplateSpec } from './template-source';
 export { buildImageFromFolder } from './image-build';
 export { findLaunchScriptsDir } from './launch-scripts';
-export { waitForSshLogin } from './ssh-handshake';
+export { trySshLogin, waitForSshHandshake } from './ssh-handshake';
 export { runSmoke, formatSmokeReport } from './smoke';
 export type { SmokeOptions, SmokeReport, SmokeCheck, SmokeProgram, ProgramRole } from './smoke';
 export {

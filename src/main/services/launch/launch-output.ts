@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 
 /**
  * What a line of the launch script's output says (see resources/launch/launch.sh):
- * - `sshd`: sshd listens on 22, so an SSH login is worth trying now;
+ * - `sshd`: sshd listens on 22, so an SSH handshake is worth trying now;
  * - `provisioning-ended`: the script's watcher saw /.provisioning gone under the same rules as the
  *   app's own check (PROVISIONING_DONE_SCRIPT), so that check need not run.
  */

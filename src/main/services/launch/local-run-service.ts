@@ -28,7 +28,7 @@ import {
 import { isTcpPortFree, pickFreePort } from './free-port';
 import { LABELS, parsePortsLabel, runModeOf, runStateOf, RUN_LABEL, type RunInfo } from './run-labels';
 import { portsOpenedByMode, type RunMode } from './run-mode';
-import { waitForSshLogin } from './ssh-handshake';
+import { waitForSshHandshake } from './ssh-handshake';
 import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
 import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
@@ -97,7 +97,7 @@ export interface RunStartOptions {
 
 export interface RunReady {
   run: RunInfo;
-  /** From "create" to ready (SSH login works and /.provisioning is gone). */
+  /** From "create" to ready (an SSH handshake succeeds and /.provisioning is gone). */
   readyMs: number;
   /** Time spent building the image first, if it was built. */
   buildMs: number | null;
@@ -595,7 +595,7 @@ export class LocalRunService {
     };
   }
 
-  /** SSH login works (ssh/jupyter modes), Jupyter answers (jupyter mode) and /.provisioning is gone. */
+  /** SSH answers (a handshake, ssh/jupyter modes), Jupyter answers (jupyter mode) and /.provisioning is gone. */
   async waitUntilReady(
     id: string,
     opts: { timeoutMs: number; signal?: AbortSignal; progress?: ProgressReporter },
@@ -636,7 +636,7 @@ export class LocalRunService {
     const inner = new AbortController();
     const onOuterAbort = () => inner.abort();
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    // The launch script says on the container's output when sshd listens (an SSH login is then tried
+    // The launch script says on the container's output when sshd listens (an SSH handshake is then tried
     // at once) and when its watcher saw provisioning end (no docker exec needed to look). The output
     // ending means the container stopped, which the provisioning wait reports.
     const sshWakeup = new Wakeup();
@@ -670,20 +670,18 @@ export class LocalRunService {
       const sshPort = ports['22/tcp'];
       if (sshPort === undefined)
         throw new AppError('INTERNAL', `Run ${id.slice(0, 12)} has no published port 22.`);
-      const privateKey = await readFile((await this.key()).identityFile);
       waits.push(
-        waitForSshLogin({
+        waitForSshHandshake({
           host: '127.0.0.1',
           port: sshPort,
           username: 'root',
-          privateKey,
           timeoutMs: deadline - Date.now(),
           signal: inner.signal,
           wakeup: sshWakeup,
         }).then((login) => {
           if (inner.signal.aborted) return;
           if (!login.ok)
-            throw timeout(`no SSH login on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
+            throw timeout(`no SSH handshake on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
           opts.progress?.emit('step', { step: 'ssh', attempts: login.attempts });
         }),
       );

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import type { PortalApp, ProgramStatus, SupervisorClient, SupervisorSnapshot } from '../supervisor/index';
 import type { LocalRunService, ProgressReporter } from './local-run-service';
 import type { RunMode } from './run-mode';
+import { trySshLogin } from './ssh-handshake';
 import { resolveSource } from './template-source';
 
 export interface SmokeOptions {
@@ -124,8 +126,25 @@ export async function runSmoke(
       check(
         'ready',
         true,
-        `Ready in ${(ready.readyMs / 1000).toFixed(1)} s (SSH login works, /.provisioning gone).`,
+        `Ready in ${(ready.readyMs / 1000).toFixed(1)} s (SSH answers, /.provisioning gone).`,
       );
+      // "Ready" is a handshake; a template's CI also wants to know that the key gets in.
+      const ssh = ready.run.ssh;
+      if (ssh) {
+        const login = await trySshLogin({
+          host: ssh.host,
+          port: ssh.port,
+          username: ssh.user,
+          privateKey: await readFile(ssh.identityFile),
+        });
+        check(
+          'ssh-login',
+          login === true,
+          login === true
+            ? `SSH login as ${ssh.user} with the app key works.`
+            : `sshd answers but the login as ${ssh.user} with the app key failed (${login}). Check the image's sshd_config (AuthorizedKeysFile, PubkeyAuthentication).`,
+        );
+      }
     } catch (err) {
       const e = AppError.from(err);
       check(e.code === 'BUILD_FAILED' ? 'build' : 'ready', false, e.message);

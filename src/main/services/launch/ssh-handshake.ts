@@ -6,7 +6,6 @@ export interface HandshakeOptions {
   host: string;
   port: number;
   username: string;
-  privateKey: Buffer | string;
   /** Overall deadline for all attempts (ms). */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -21,11 +20,15 @@ export interface HandshakeOptions {
 }
 
 /**
- * Waits until an SSH handshake and key authentication succeed. sshd needs a moment after the
- * container starts (the first TCP connect can be accepted by docker-proxy and closed at once), so
- * every failure before the deadline is retried. Resolves with the number of attempts.
+ * Waits until an SSH handshake succeeds: the run's "ready" as the product defines it (and as the
+ * floor of bench/ready-vs-floor measures it). No key is offered: authentication would add two round
+ * trips and sshd's account checks to every start (about 35 ms while the boot competes for the CPU),
+ * and a key sshd refuses is reported where it matters, by `tstudio smoke` (trySshLogin) and by every
+ * terminal or tunnel (SSH_AUTH). sshd needs a moment after the container starts (the first TCP
+ * connect can be accepted by docker-proxy and closed at once), so every failure before the deadline
+ * is retried. Resolves with the number of attempts.
  */
-export async function waitForSshLogin(
+export async function waitForSshHandshake(
   opts: HandshakeOptions,
 ): Promise<{ attempts: number; lastError: string | null; ok: boolean }> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -39,7 +42,7 @@ export async function waitForSshLogin(
     if (opts.signal?.aborted) break;
     attempts++;
     const remaining = Math.max(500, deadline - Date.now());
-    const result = await tryLogin(opts, Math.min(remaining, 5000));
+    const result = await attempt(opts, null, Math.min(remaining, 5000));
     if (result === true) return { attempts, lastError: null, ok: true };
     lastError = result;
     // Short pauses while sshd is about to come up, longer ones for an image that boots slowly.
@@ -49,14 +52,22 @@ export async function waitForSshLogin(
   return { attempts, lastError, ok: false };
 }
 
-function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | string> {
+/** One SSH login with a key (handshake and publickey authentication): true, or why it failed. */
+export function trySshLogin(
+  opts: { host: string; port: number; username: string; privateKey: Buffer | string },
+  readyTimeout = 10_000,
+): Promise<true | string> {
+  return attempt(opts, opts.privateKey, readyTimeout);
+}
+
+/** A handshake (privateKey null: done at the handshake) or a login (done once the key is accepted). */
+function attempt(
+  opts: { host: string; port: number; username: string },
+  privateKey: Buffer | string | null,
+  readyTimeout: number,
+): Promise<true | string> {
   return new Promise((resolve) => {
     const client = new Client();
-    const publicKeyAuth: PublicKeyAuthMethod = {
-      type: 'publickey',
-      username: opts.username,
-      key: opts.privateKey,
-    };
     let settled = false;
     const done = (value: true | string) => {
       if (settled) return;
@@ -64,17 +75,20 @@ function tryLogin(opts: HandshakeOptions, readyTimeout: number): Promise<true | 
       client.end();
       resolve(value);
     };
-    client.once('ready', () => done(true));
+    if (privateKey === null) client.once('handshake', () => done(true));
+    else client.once('ready', () => done(true));
     // ssh2 can emit several errors for one failed attempt (protocol, then socket): keep listening.
     client.on('error', (err) => done(err.message));
     client.on('close', () => done('connection closed'));
+    const publicKeyAuth: PublicKeyAuthMethod | null =
+      privateKey === null ? null : { type: 'publickey', username: opts.username, key: privateKey };
     connectNoDelay(client, {
       host: opts.host,
       port: opts.port,
       username: opts.username,
       // Straight to the key: ssh2 otherwise asks with method "none" first, one more round trip
-      // through sshd's monitor (41 -> 35 ms a login, median of 15, on a quiet machine).
-      authHandler: [publicKeyAuth],
+      // through sshd's monitor. A handshake offers nothing (it ends before authentication).
+      authHandler: publicKeyAuth ? [publicKeyAuth] : () => false,
       readyTimeout,
       // A local run's host keys are made fresh in each container, on 127.0.0.1: nothing to pin.
       hostVerifier: () => true,

@@ -281,7 +281,7 @@ const STEP_TEXT: Record<string, string> = {
   build: 'Building the image…',
   create: 'Creating the container the way Vast does…',
   start: 'Starting…',
-  ssh: 'SSH login works; waiting for provisioning…',
+  ssh: 'SSH answers; waiting for provisioning…',
   wait: 'Waiting until SSH answers and /.provisioning is gone…',
 };
 
