@@ -95,6 +95,13 @@ export interface RunStartOptions {
   workspace?: string | null;
 }
 
+/** What a run needs from `docker info`: runtimes (GPUs) and the storage driver (disk size). */
+type EngineInfo = {
+  Runtimes?: Record<string, unknown>;
+  Driver?: string;
+  DriverStatus?: [string, string][];
+};
+
 export interface RunReady {
   run: RunInfo;
   /** From "create" to ready (an SSH handshake succeeds and /.provisioning is gone). */
@@ -260,11 +267,7 @@ export class LocalRunService {
     // The engine's info (runtimes, storage driver) is asked for at once: it is its slowest answer
     // (about 9 ms, more than reading the template and inspecting the image together) and the first
     // steps do not need it. A failure is reported when it is awaited, at the check.
-    const engineInfo = this.docker.info() as Promise<{
-      Runtimes?: Record<string, unknown>;
-      Driver?: string;
-      DriverStatus?: [string, string][];
-    }>;
+    const engineInfo = this.docker.info() as Promise<EngineInfo>;
     engineInfo.catch(() => undefined);
     progress?.emit('step', { step: 'resolve' });
     const source = await resolveSource(opts.source, { template: opts.template });
@@ -477,7 +480,7 @@ export class LocalRunService {
     const source = await resolveSource(opts.source, { template: opts.template });
     const imageRef = opts.buildTag ?? source.imageRef;
     const { image } = await this.ensureImage(source, imageRef, opts.build ?? 'if-missing', signal, progress);
-    const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+    const info = (await this.docker.info()) as EngineInfo;
     const gpu = await this.gpuPlan(info, (t) => progress?.log(`warning: ${t}\n`));
     const planned = await planPorts(
       portRequestsOf(opts, source, image),
@@ -678,11 +681,11 @@ export class LocalRunService {
           timeoutMs: deadline - Date.now(),
           signal: inner.signal,
           wakeup: sshWakeup,
-        }).then((login) => {
+        }).then((handshake) => {
           if (inner.signal.aborted) return;
-          if (!login.ok)
-            throw timeout(`no SSH handshake on 127.0.0.1:${sshPort}: ${login.lastError ?? 'no answer'}`);
-          opts.progress?.emit('step', { step: 'ssh', attempts: login.attempts });
+          if (!handshake.ok)
+            throw timeout(`no SSH handshake on 127.0.0.1:${sshPort}: ${handshake.lastError ?? 'no answer'}`);
+          opts.progress?.emit('step', { step: 'ssh', attempts: handshake.attempts });
         }),
       );
     }
@@ -1076,7 +1079,7 @@ export class LocalRunService {
   }
 
   private async gpuPlan(
-    info: { Runtimes?: Record<string, unknown> },
+    info: EngineInfo,
     warn: (t: string) => void,
   ): Promise<{ count: number; deviceRequests: Docker.DeviceRequest[] | null }> {
     if (!info.Runtimes || !('nvidia' in info.Runtimes)) {
@@ -1094,7 +1097,7 @@ export class LocalRunService {
   }
 
   private diskPlan(
-    info: { Driver?: string; DriverStatus?: [string, string][] },
+    info: EngineInfo,
     diskGb: number | undefined,
     warn: (t: string) => void,
   ): Record<string, string> | null {
