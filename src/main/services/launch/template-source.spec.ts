@@ -62,6 +62,15 @@ describe('template fields', () => {
     expect(flags.env).toEqual({ PORTAL_CONFIG: 'localhost:8000:18000:/:My App', X: '1' });
     expect(flags.ports).toEqual([{ containerPort: 8000, protocol: 'tcp' }]);
   });
+  it('keeps $, globs, ; and # in docker flags literal, as docker and Vast do', () => {
+    const flags = parseTemplateEnv('-e P=$HOME/bin -e Q="${MODEL:-x}" -e G=*.safetensors -e S=a;b -e C=#fff');
+    expect(flags.env).toEqual({ P: '$HOME/bin', Q: '${MODEL:-x}', G: '*.safetensors', S: 'a;b', C: '#fff' });
+  });
+  it('refuses docker flags that end inside a quote, saying how to fix them', () => {
+    expect(() => parseTemplateEnv('-e PROMPT="hello -p 8080:8080')).toThrow(
+      /ends inside a quote.*close the quote/,
+    );
+  });
   it('needs an image', () => {
     expect(() => templateSpecFrom({ name: 'x' })).toThrow(/no image/);
     expect(templateSpecFrom({ image: 'a/b', ports: ['22:22', '8080'] }).ports).toHaveLength(2);

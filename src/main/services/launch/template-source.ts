@@ -1,8 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse as parseShell } from 'shell-quote';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../../shared/errors';
+import { splitFlagWords } from '../../../shared/flag-words';
 import { parsePortSpec, type PortRequest } from './port-plan';
 
 /** What a local run needs from a template.yml (Vast's format: see reference/vast-templates.md §1). */
@@ -205,7 +205,13 @@ export function parseTemplateEnv(
     return { env, ports };
   }
   if (typeof value === 'string') {
-    const tokens = parseShell(value).filter((t): t is string => typeof t === 'string');
+    const { words: tokens, complete } = splitFlagWords(value);
+    if (!complete) {
+      throw new AppError(
+        'TEMPLATE_INVALID',
+        `${file}: env ends inside a quote or after a backslash; close the quote (for example -e K="V").`,
+      );
+    }
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as string;
       const next = tokens[i + 1];

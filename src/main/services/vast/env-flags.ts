@@ -1,5 +1,5 @@
-import { parse as shellParse } from 'shell-quote';
 import { AppError } from '../../../shared/errors';
+import { splitFlagWords } from '../../../shared/flag-words';
 
 /**
  * Vast carries env vars and port requests in one bag. The create call takes a JSON object where a
@@ -40,7 +40,7 @@ export function launchEnvObject(
  * as a string (what create_instance.yaml documents) means the same as the object the CLI sends.
  */
 export function parseEnvFlagString(flags: string): Record<string, string> {
-  const tokens = shellParse(flags).filter((t): t is string => typeof t === 'string');
+  const tokens = splitFlagWords(flags).words;
   const out: Record<string, string> = {};
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? '';

@@ -300,6 +300,16 @@ export const RULES = [
     fix: 'Bind the app to 127.0.0.1 on the internal port (18188).',
     origin: 'studio',
   },
+  {
+    code: 'TS111',
+    severity: 'error',
+    title: 'env string closes its quotes',
+    checks:
+      "An env given as a string of docker flags ends with every quote closed and no lone backslash, so it splits into words the way Vast's Python tooling (shlex) splits it.",
+    violation: 'env: -e PROMPT="hello -p 8080:8080',
+    fix: 'Close the quote (-e PROMPT="hello") or write env as a mapping.',
+    origin: 'studio',
+  },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleCode = (typeof RULES)[number]['code'];

@@ -406,6 +406,14 @@ const VIOLATIONS: Case[] = [
     layout: DERIV,
     file: SCRIPT,
   },
+  {
+    code: 'TS111',
+    files: edit(derivative, TEMPLATE, (t) =>
+      t.replace(/^env:\n(?: {2}.*\n|\s+#.*\n)+/m, `env: '-e PROMPT="hello -e X=1'\n`),
+    ),
+    layout: DERIV,
+    file: TEMPLATE,
+  },
 ];
 
 describe('each rule fires on its violation', () => {

@@ -161,18 +161,22 @@ export function checkFilters(ctx: ImageContext): void {
 interface EnvView {
   map: Map<string, string>;
   ports: string[];
+  /** False when the env string ends inside a quote or after a backslash. */
+  complete: boolean;
 }
 
 function envView(value: Record<string, unknown>): EnvView {
   const folded = foldEnv(value.ports, value.env);
   const map = new Map<string, string>();
   const ports: string[] = [];
+  let complete = true;
   if (typeof folded === 'string') {
     const parsed = parseEnvFlags(folded);
     for (const [k, v] of parsed.env) map.set(k, v);
     ports.push(...parsed.ports);
+    complete = parsed.complete;
   }
-  return { map, ports };
+  return { map, ports, complete };
 }
 
 /** Host side of each port spec ("8080:8080/tcp" → 8080). */
@@ -188,12 +192,22 @@ function publishedPorts(specs: string[]): Set<number> {
 export function checkPortsAndPortal(ctx: ImageContext): void {
   for (const t of ctx.templates) {
     for (const { index, value } of t.entries) {
-      const { map, ports } = envView(value);
+      const { map, ports, complete } = envView(value);
       const envPos = (key: string) =>
         t.doc.position(
           index,
           typeof value.env === 'object' && value.env && !Array.isArray(value.env) ? ['env', key] : ['env'],
         );
+      if (!complete) {
+        const pos = t.doc.position(index, ['env']);
+        ctx.report(
+          'TS111',
+          t.file,
+          pos.line,
+          pos.column,
+          'The env string ends inside a quote or after a lone backslash: Vast cannot split it into flags.',
+        );
+      }
       if (ports.length > MAX_PORTS) {
         const pos = t.doc.position(index, ['ports']);
         ctx.report(

@@ -3,7 +3,7 @@
  * tools/template_manager/template_manager.py (load_templates_from_yaml +
  * build_env_string_from_lists) does it, and parsed back into ports and a map for editing.
  */
-import { parse as shellParse } from 'shell-quote';
+import { splitFlagWords } from '../../../../shared/flag-words';
 import { pythonStr } from './python-str';
 
 function escapeValue(value: string): string {
@@ -49,15 +49,14 @@ export interface ParsedEnvFlags {
   env: Array<[string, string]>;
   /** Words that are neither `-p X` nor `-e K=V` (other docker flags such as `--shm-size`). */
   other: string[];
+  /** False when the string ends inside a quote (read as if closed there). */
+  complete: boolean;
 }
 
 /** Read a Docker-flag env string (as fetched from Vast or written by hand) back into data. */
 export function parseEnvFlags(flags: string): ParsedEnvFlags {
-  // Keep $VARS literal: Vast hands the string to docker, which does not expand them either.
-  const words = shellParse(flags, (key) => `$${key}`).map((w) =>
-    typeof w === 'string' ? w : 'pattern' in w ? w.pattern : 'op' in w ? w.op : `#${w.comment}`,
-  );
-  const result: ParsedEnvFlags = { ports: [], env: [], other: [] };
+  const { words, complete } = splitFlagWords(flags);
+  const result: ParsedEnvFlags = { ports: [], env: [], other: [], complete };
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     const next = words[i + 1];

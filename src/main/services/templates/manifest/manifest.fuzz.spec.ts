@@ -92,6 +92,12 @@ describe('template.yml', () => {
     expect(() => applyManifestEdits(text, [{ op: 'setOnstart', value: null }] as never)).toThrow(AppError);
   });
 
+  it('shows an env string holding ${ literally (fuzz counterexample: shell-quote threw)', () => {
+    const [entry] = manifestEntries(ManifestDocument.parse('- "env": {"${":""}'));
+    expect(entry?.dockerFlags).toBe('-e ${=""');
+    expect(entry?.env).toEqual([['${', '']]);
+  });
+
   it('parses, lists problems and shows entries for any text without throwing', () => {
     fc.assert(
       fc.property(manifestText, (text) => {

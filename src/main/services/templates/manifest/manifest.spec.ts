@@ -54,6 +54,7 @@ describe("foldEnv is create.py's fold", () => {
         ['Q', 'say "hi" $HOME'],
       ],
       other: [],
+      complete: true,
     });
     expect(parseEnvFlags('--shm-size 8g -e A=1').other).toEqual(['--shm-size', '8g']);
   });
