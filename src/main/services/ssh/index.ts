@@ -19,6 +19,7 @@ export { TerminalManager } from './terminal-manager';
 export type { TerminalInfo } from './terminal-manager';
 export { Tunnel } from './tunnel';
 export type { ForwardSpec, TunnelSnapshot, TunnelState } from './tunnel';
+export { RECEIVE_WINDOW_BYTES, receiveWindowOf, widenReceiveWindow } from './receive-window';
 export { TunnelManager } from './tunnel-manager';
 export type { ManagedTunnel } from './tunnel-manager';
 export { openSshCommand } from './openssh-command';

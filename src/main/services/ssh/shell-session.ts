@@ -1,5 +1,6 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { AppError } from '../../../shared/errors';
+import { widenReceiveWindow } from './receive-window';
 import {
   DEFAULT_PTY_OPTIONS,
   PtySession,
@@ -86,6 +87,8 @@ function sshPtyChannel(stream: ShellStream): OpenPtyChannel {
     let signal: string | null = null;
     stream.on('data', (chunk: Buffer) => sink.data(chunk));
     stream.stderr?.on('data', (chunk: Buffer) => sink.data(chunk));
+    // A flood of output is a bulk transfer: keep sshd sending while main forwards it.
+    widenReceiveWindow(stream);
     stream.on('exit', (code: number | null, sig?: string) => {
       exitCode = typeof code === 'number' ? code : null;
       signal = sig ?? null;

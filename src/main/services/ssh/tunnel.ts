@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
 import type { ConnectionSnapshot, SshConnection } from './ssh-connection';
 import { describeTarget } from './target';
+import { widenReceiveWindow } from './receive-window';
 
 function sum<T>(items: Iterable<T>, of: (item: T) => number): number {
   let total = 0;
@@ -266,6 +267,7 @@ export class Tunnel extends EventEmitter {
       channel.on('close', () => socket.destroy());
       socket.on('close', () => channel.close());
       socket.pipe(channel).pipe(socket);
+      widenReceiveWindow(channel);
       socket.resume();
     });
   }
