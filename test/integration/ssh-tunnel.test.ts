@@ -26,22 +26,7 @@ beforeAll(async () => {
   const key = await ssh.keys.get();
   sshd = await startSshdContainer({ authorizedKeys: [key.publicKey], readinessKey: key.privateKey });
   target = { host: sshd.host, port: sshd.port, user: sshd.user };
-  await sshd.exec(['sh', '-c', 'mkdir -p /tmp/www && echo "hello through the tunnel" > /tmp/www/hello.txt']);
-  await sshd.spawn([
-    'python3',
-    '-m',
-    'http.server',
-    '8000',
-    '--bind',
-    '127.0.0.1',
-    '--directory',
-    '/tmp/www',
-  ]);
-  await waitUntil(
-    async () => (await sshd.exec(['curl', '-sf', 'http://127.0.0.1:8000/hello.txt'])).exitCode === 0,
-    15_000,
-    'the HTTP server in the container',
-  );
+  await sshd.serveHello(8000, 'hello through the tunnel');
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { TUNNELS_FILE_NAME } from '../../src/main/services/tunnels';
 import type { CallName, CallOutput } from '../../src/shared/contract';
 import { call, testApp, waitFor } from '../security/helpers/test-app';
 import { startServe, type ServeHandle } from './helpers/cli';
-import { startSshdContainer, waitUntil, type SshdContainer } from './helpers/sshd-container';
+import { startSshdContainer, type SshdContainer } from './helpers/sshd-container';
 
 let tmp: string;
 let sshd: SshdContainer;
@@ -40,22 +40,7 @@ beforeAll(async () => {
     readinessKey: keys[0]!.privateKey,
   });
   address = `root@127.0.0.1:${sshd.port}`;
-  await sshd.exec(['sh', '-c', 'mkdir -p /tmp/www && echo "restored tunnel" > /tmp/www/hello.txt']);
-  await sshd.spawn([
-    'python3',
-    '-m',
-    'http.server',
-    '8000',
-    '--bind',
-    '127.0.0.1',
-    '--directory',
-    '/tmp/www',
-  ]);
-  await waitUntil(
-    async () => (await sshd.exec(['curl', '-sf', 'http://127.0.0.1:8000/hello.txt'])).exitCode === 0,
-    15_000,
-    'the HTTP server in the container',
-  );
+  await sshd.serveHello(8000, 'restored tunnel');
 });
 
 afterAll(async () => {

@@ -43,6 +43,8 @@ export interface SshdContainer {
   exec(argv: string[]): Promise<ExecOutcome>;
   /** Starts a long-running process in the background (docker exec, detached). */
   spawn(argv: string[]): Promise<void>;
+  /** Serves /hello.txt with `text` over HTTP on 127.0.0.1:`port` inside the container; resolves once it answers. */
+  serveHello(port: number, text: string): Promise<void>;
   /** Kills every sshd (dropping every connection) and keeps it down until startSshd(). */
   stopSshd(): Promise<void>;
   startSshd(): Promise<void>;
@@ -117,6 +119,15 @@ export async function startSshdContainer(options: SshdContainerOptions): Promise
       if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
     };
 
+    const spawn = async (argv: string[]): Promise<void> => {
+      const handle = await container.exec({ Cmd: argv, AttachStdout: false, AttachStderr: false });
+      const response: unknown = await handle.start({ Detach: true });
+      // The engine keeps the answer's socket open for minutes; nothing more will come on it.
+      if (response && typeof (response as { destroy?: unknown }).destroy === 'function') {
+        (response as { destroy: () => void }).destroy();
+      }
+    };
+
     return {
       id: info.Id,
       host: '127.0.0.1',
@@ -124,13 +135,26 @@ export async function startSshdContainer(options: SshdContainerOptions): Promise
       user: 'root',
       published,
       exec,
-      spawn: async (argv) => {
-        const handle = await container.exec({ Cmd: argv, AttachStdout: false, AttachStderr: false });
-        const response: unknown = await handle.start({ Detach: true });
-        // The engine keeps the answer's socket open for minutes; nothing more will come on it.
-        if (response && typeof (response as { destroy?: unknown }).destroy === 'function') {
-          (response as { destroy: () => void }).destroy();
-        }
+      spawn,
+      serveHello: async (httpPort, text) => {
+        const dir = `/tmp/www-${httpPort}`;
+        // printf '%s\n' "$1": the text reaches the file as an argument, never as shell code.
+        await mustExec(['sh', '-c', `mkdir -p ${dir} && printf '%s\\n' "$1" > ${dir}/hello.txt`, 'sh', text]);
+        await spawn([
+          'python3',
+          '-m',
+          'http.server',
+          String(httpPort),
+          '--bind',
+          '127.0.0.1',
+          '--directory',
+          dir,
+        ]);
+        await waitUntil(
+          async () => (await exec(['curl', '-sf', `http://127.0.0.1:${httpPort}/hello.txt`])).exitCode === 0,
+          15_000,
+          'the HTTP server in the container',
+        );
       },
       stopSshd: async () => {
         await mustExec(['touch', '/tmp/sshd-stopped']);

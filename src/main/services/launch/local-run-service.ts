@@ -1,6 +1,5 @@
 import { pause } from '../../../shared/pause';
 import { execFile } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -32,7 +31,7 @@ import { waitForSshHandshake } from './ssh-handshake';
 import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
 import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
-import { buildVastEnv, envList } from './vast-env';
+import { buildVastEnv, envList, freshRunIdentity } from './vast-env';
 import {
   aclSkipped,
   applyWorkspaceAcl,
@@ -366,15 +365,13 @@ export class LocalRunService {
       opts.hostPorts ?? {},
     );
 
-    const instanceId = randomInt(1_000_000, 99_999_999);
+    const identity = freshRunIdentity();
+    const { instanceId } = identity;
     const { env, warnings: envWarnings } = buildVastEnv({
       mode: opts.mode,
-      instanceId,
-      containerApiKey: randomBytes(32).toString('hex'),
+      ...identity,
       gpuCount: gpu.count,
       sshPublicKey: key.publicKey.trim(),
-      jupyterToken: randomBytes(32).toString('hex'),
-      openButtonToken: randomBytes(32).toString('hex'),
       portEnv: portEnv(planned),
       templateEnv: source.template?.env ?? {},
       // DATA_DIRECTORY follows a mounted workspace (unless the user set it), as it follows WORKSPACE in the image.
@@ -504,15 +501,12 @@ export class LocalRunService {
       };
     }
     const key = await this.key();
-    const instanceId = randomInt(1_000_000, 99_999_999);
+    const identity = freshRunIdentity();
     const { env } = buildVastEnv({
       mode: opts.mode,
-      instanceId,
-      containerApiKey: randomBytes(32).toString('hex'),
+      ...identity,
       gpuCount: gpu.count,
       sshPublicKey: key.publicKey.trim(),
-      jupyterToken: randomBytes(32).toString('hex'),
-      openButtonToken: randomBytes(32).toString('hex'),
       portEnv: portEnv(planned),
       templateEnv,
       userEnv: workspace ? { DATA_DIRECTORY: `${workspace.target}/`, ...opts.env } : opts.env,

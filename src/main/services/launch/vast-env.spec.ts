@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildVastEnv, envList, stripJupyterFromPortalConfig } from './vast-env';
+import { buildVastEnv, envList, freshRunIdentity, stripJupyterFromPortalConfig } from './vast-env';
 
 const base = {
   instanceId: 1234567,
@@ -71,5 +71,17 @@ describe('stripJupyterFromPortalConfig / envList', () => {
   });
   it('writes K=V with values as they are', () => {
     expect(envList({ A: 'x=y', B: 'a|b' })).toEqual(['A=x=y', 'B=a|b']);
+  });
+});
+
+describe('freshRunIdentity', () => {
+  it('gives every run its own instance id and secrets, as Vast does', () => {
+    const a = freshRunIdentity();
+    const b = freshRunIdentity();
+    expect(a.instanceId).toBeGreaterThanOrEqual(1_000_000);
+    expect(a.instanceId).toBeLessThan(99_999_999);
+    for (const secret of [a.containerApiKey, a.jupyterToken, a.openButtonToken])
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set([a.containerApiKey, a.jupyterToken, a.openButtonToken, b.containerApiKey]).size).toBe(4);
   });
 });

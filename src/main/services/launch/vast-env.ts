@@ -1,3 +1,4 @@
+import { randomBytes, randomInt } from 'node:crypto';
 import type { RunMode } from './run-mode';
 
 export interface VastEnvInput {
@@ -15,6 +16,21 @@ export interface VastEnvInput {
   templateEnv: Record<string, string>;
   /** Extra variables from the user (like account-level env on Vast): applied last. */
   userEnv?: Record<string, string>;
+}
+
+/** The identity and secrets Vast gives each new instance: a fresh set per run. */
+export type RunIdentity = Pick<
+  VastEnvInput,
+  'instanceId' | 'containerApiKey' | 'jupyterToken' | 'openButtonToken'
+>;
+
+export function freshRunIdentity(): RunIdentity {
+  return {
+    instanceId: randomInt(1_000_000, 99_999_999),
+    containerApiKey: randomBytes(32).toString('hex'),
+    jupyterToken: randomBytes(32).toString('hex'),
+    openButtonToken: randomBytes(32).toString('hex'),
+  };
 }
 
 export interface VastEnvResult {
