@@ -13,7 +13,7 @@
  *
  * ssh2 has no option for this. It uses the channel's `incoming.window`, `outgoing.id` and the
  * client's protocol `channelWindowAdjust`, exactly as ssh2's own windowAdjust does (ssh2 is pinned;
- * test/integration/ssh-tunnel.test.ts fails if a new version moves them). If they are missing, the
+ * test/integration/ssh-receive-window.test.ts fails if a new version moves them). If they are missing, the
  * channel keeps ssh2's own window: slower, never broken.
  */
 export const RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;

@@ -205,7 +205,7 @@ export function checkPortsAndPortal(ctx: ImageContext): void {
           t.file,
           pos.line,
           pos.column,
-          'The env string ends inside a quote or after a lone backslash: Vast cannot split it into flags.',
+          'The env string ends inside a quote or after a lone backslash, so Vast cannot split it into flags: close the quote (-e K="V") or write env as a mapping.',
         );
       }
       if (ports.length > MAX_PORTS) {
