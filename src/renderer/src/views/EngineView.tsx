@@ -1,5 +1,6 @@
 import { useEngineStore } from '../stores/engine-store';
 import type { EngineFactsData } from '../../../shared/types';
+import { ErrorBanner } from '../components/ErrorBanner';
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
@@ -19,11 +20,7 @@ export function EngineView() {
           {refreshing ? 'Checking…' : 'Check again'}
         </button>
       </header>
-      {loadError ? (
-        <div className="banner banner-error" role="alert">
-          {loadError}
-        </div>
-      ) : null}
+      <ErrorBanner message={loadError} />
       {!status ? (
         <p className="muted">Asking the engine…</p>
       ) : (

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useBuildsStore } from './builds-store';
 import { BuildForm } from './BuildForm';
 import { BuildDetail } from './BuildDetail';
@@ -21,11 +22,7 @@ export function BuildsView() {
           New build
         </button>
       </header>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       <div className="builds-layout">
         <nav className="build-list" aria-label="Build history">
           {history.length === 0 ? <p className="muted small">No builds yet.</p> : null}

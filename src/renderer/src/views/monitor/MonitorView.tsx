@@ -1,6 +1,7 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import { api, asAppError } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { navigateTo } from '../../stores/notifications-store';
 import { cost, perHour } from '../vast/format';
 import { FleetOverview } from './FleetOverview';
@@ -50,11 +51,7 @@ export function MonitorView() {
           {polling ? 'Polling…' : 'Poll now'}
         </button>
       </header>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       {fleet?.sources.vast.ok === false ? (
         <div className="banner banner-error" role="alert">
           The Vast instance list could not be read: {fleet.sources.vast.error} Showing the last good poll.

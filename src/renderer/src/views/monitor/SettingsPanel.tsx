@@ -3,6 +3,7 @@ import { NOTIFICATION_KINDS } from '../../../../shared/contract/monitor';
 import { asAppError } from '../../api';
 import { monitorApi, type SettingsData } from './monitor-api';
 import { useMonitorStore } from './monitor-store';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 const numberOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 
@@ -108,11 +109,7 @@ export function SettingsPanel({ settings }: { settings: SettingsData }) {
         </button>
       </fieldset>
       {note ? <p role="status">{note}</p> : null}
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
     </details>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, asAppError } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { TerminalPane } from './TerminalPane';
 import { useTerminalsStore, type TerminalVia } from './terminals-store';
 
@@ -108,11 +109,7 @@ export function TerminalsView() {
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       {terminals.length === 0 ? (
         <EmptyState title="No terminals open">
           <p>

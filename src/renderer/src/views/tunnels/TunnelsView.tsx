@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { api, asAppError } from '../../api';
 import { openTunnelInBrowser, useTunnelsStore, type TunnelData } from './tunnels-store';
 import { DeclaredTunnelsButton } from './DeclaredTunnelsButton';
@@ -146,11 +147,7 @@ export function TunnelsView() {
           {busy ? 'Opening…' : 'Open tunnel'}
         </button>
       </form>
-      {(error ?? actionError) ? (
-        <div className="banner banner-error" role="alert">
-          {error ?? actionError}
-        </div>
-      ) : null}
+      <ErrorBanner message={error ?? actionError} />
       {tunnels.length === 0 ? (
         <EmptyState title="No tunnels open">
           <p>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { asAppError } from '../../api';
 import { money } from './format';
 import { useVastStore } from './vast-store';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 /** Which account the calls go to (sandbox or real), its credit, and where the key comes from. */
 export function AccountStrip() {
@@ -44,11 +45,7 @@ export function AccountStrip() {
           {account?.hasKey ? 'Replace API key' : 'Use my Vast API key'}
         </button>
       </div>
-      {accountError ? (
-        <div className="banner banner-error" role="alert">
-          {accountError}
-        </div>
-      ) : null}
+      <ErrorBanner message={accountError} />
       {secrets?.backend === 'none' ? <NoKeychainWarning warning={secrets.warning} /> : null}
       {secrets?.backend === 'plaintext' ? (
         <p className="muted vast-note">

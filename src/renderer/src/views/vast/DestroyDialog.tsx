@@ -3,6 +3,7 @@ import { asAppError } from '../../api';
 import { Dialog } from './Dialog';
 import { cost, perHour } from './format';
 import { useVastStore, type InstanceData } from './vast-store';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 /** Destroying loses the disk for good, so the user types the label or the id, as on Vast's console. */
 export function DestroyDialog({ instance, onClose }: { instance: InstanceData; onClose: () => void }) {
@@ -59,11 +60,7 @@ export function DestroyDialog({ instance, onClose }: { instance: InstanceData; o
             autoComplete="off"
           />
         </label>
-        {error ? (
-          <div className="banner banner-error" role="alert">
-            {error}
-          </div>
-        ) : null}
+        <ErrorBanner message={error} />
         <div className="vast-dialog-actions">
           <button type="button" onClick={onClose} disabled={busy}>
             Cancel

@@ -13,6 +13,7 @@ import { InstanceLiveStats } from './InstanceLiveStats';
 import './instance-card.css';
 import { LaunchProgress } from './LaunchProgress';
 import { useVastStore, type InstanceData } from './vast-store';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 type Busy = null | 'start' | 'stop' | 'reboot' | 'label' | 'logs' | 'key' | 'terminal' | 'wait';
 
@@ -289,11 +290,7 @@ function Card({ instance: i }: { instance: InstanceData }) {
           {note}
         </p>
       ) : null}
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       {waitOp ? (
         <div className="vast-wait">
           <LaunchProgress opId={waitOp} compact />

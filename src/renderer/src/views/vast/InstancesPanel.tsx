@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useOperation } from '../../stores/operations-store';
 import { InstanceCard } from './InstanceCard';
 import { LaunchProgress } from './LaunchProgress';
@@ -39,11 +40,7 @@ export function InstancesPanel({ onSearch }: { onSearch: () => void }) {
       {launches.map((l) => (
         <LaunchStrip key={l.opId} launch={l} />
       ))}
-      {instancesError ? (
-        <div className="banner banner-error" role="alert">
-          {instancesError}
-        </div>
-      ) : null}
+      <ErrorBanner message={instancesError} />
       {instances !== null && instances.length === 0 ? (
         <EmptyState
           title="No instances"

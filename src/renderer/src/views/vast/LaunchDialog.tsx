@@ -6,6 +6,7 @@ import { Dialog } from './Dialog';
 import { gb, percent, perHour, vramGb } from './format';
 import { LaunchProgress } from './LaunchProgress';
 import { useVastStore, type LaunchInputData, type LaunchPlanData, type OfferRowData } from './vast-store';
+import { ErrorBanner } from '../../components/ErrorBanner';
 
 const MODES = [
   { value: '', label: "The template's own mode" },
@@ -147,11 +148,7 @@ function ChooseStep({
         </label>
       </div>
       {diskBad ? <div className="muted">Disk must be a number of GB, at least 8.</div> : null}
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       <div className="vast-dialog-actions">
         <button type="submit" className="primary" disabled={busy || !path.trim() || diskBad}>
           {busy ? 'Reading the template…' : 'Review the launch'}
@@ -243,11 +240,7 @@ function ConfirmStep({
           {plan.offer.id} on machine {plan.offer.machineId ?? '?'}
         </dd>
       </dl>
-      {error ? (
-        <div className="banner banner-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorBanner message={error} />
       <div className="vast-dialog-actions">
         <button type="button" onClick={onBack} disabled={busy}>
           Back

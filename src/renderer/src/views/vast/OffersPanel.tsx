@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { numberOrUndefined } from './format';
 import { OffersTable, type SortState } from './OffersTable';
 import { useVastStore, type OfferFiltersData, type OfferRowData } from './vast-store';
@@ -226,11 +227,7 @@ export function OffersPanel({ onLaunch }: { onLaunch: (offer: OfferRowData) => v
           ))}
         </div>
       ) : null}
-      {offersError ? (
-        <div className="banner banner-error" role="alert">
-          {offersError}
-        </div>
-      ) : null}
+      <ErrorBanner message={offersError} />
       {sentQuery ? (
         <details className="vast-query">
           <summary>

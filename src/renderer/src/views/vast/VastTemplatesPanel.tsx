@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { asAppError } from '../../api';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppInfo } from '../../stores/app-info-store';
 import { useVastStore, type VastTemplateData } from './vast-store';
 
@@ -58,11 +59,7 @@ export function VastTemplatesPanel() {
           {note}
         </p>
       ) : null}
-      {error || templatesError ? (
-        <div className="banner banner-error" role="alert">
-          {error ?? templatesError}
-        </div>
-      ) : null}
+      <ErrorBanner message={error ?? templatesError} />
       {templates === null ? (
         <p className="muted">Loading…</p>
       ) : templates.length === 0 ? (
