@@ -196,6 +196,31 @@ describe.each(['buildkit', 'classic'] as const)('the %s builder', (builder) => {
     expect(operations.summary(started.operationId).state).toBe('failed');
   });
 
+  it('names a base image the engine lacks and says how to get it (the offline base: the script)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tstudio-missing-base-'));
+    writeFileSync(join(dir, 'Dockerfile'), `FROM tstudio/base:missing-${RUN}\nRUN true\n`);
+    try {
+      const started = builds.start({
+        contextDir: dir,
+        tags: [tag(`nobase-${builder}`)],
+        labels: LABELS,
+        builder,
+      });
+      const error = await started.done.then(
+        () => null,
+        (e: unknown) => e as AppError,
+      );
+      expect(error?.code).toBe('BUILD_FAILED');
+      expect(error?.message).toMatch(
+        new RegExp(
+          `^The base image tstudio/base:missing-${RUN} is not on this engine\\..*sudo bash scripts/build-base-image\\.sh`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('cancel during a long RUN stops the build in the daemon and leaves nothing running', async () => {
     const marker = `tstudio-cancel-${RUN}-${builder}`;
     const dir = mkdtempSync(join(tmpdir(), 'tstudio-cancel-'));

@@ -8,6 +8,7 @@ import { BuildkitBuildDecoder } from './buildkit-decoder';
 import { ClassicBuildDecoder } from './classic-decoder';
 import { StepTracker, type BuildModelSink } from './step-tracker';
 import { readJsonLines } from './json-lines';
+import { missingBaseAdvice, missingBaseImage } from './missing-base';
 
 export interface BuildRunOptions {
   signal?: AbortSignal;
@@ -98,11 +99,12 @@ export async function runBuild(
   if (outcome === 'cancelled') throw cancelled();
   if (decoder.failure) {
     const { step, message } = decoder.failure;
-    throw new AppError(
-      'BUILD_FAILED',
-      step ? `The build failed at ${step}: ${message}` : `The build failed: ${message}`,
-      { step, message },
-    );
+    const missingBase = missingBaseImage(step, message);
+    const said = step ? `The build failed at ${step}: ${message}` : `The build failed: ${message}`;
+    throw new AppError('BUILD_FAILED', missingBase ? `${missingBaseAdvice(missingBase)} (${said})` : said, {
+      step,
+      message,
+    });
   }
   if (brokenOff) {
     const message = engineMessage(brokenOff);
