@@ -436,4 +436,43 @@ describe('ssh keys and templates', () => {
     ).toBe(true);
     expect((await call('DELETE', '/api/v0/template/', { template_id: id })).status).toBe(404);
   });
+
+  it('launches an args template with its args_str unless the request gives args (request scalars win)', async () => {
+    const created = await call('POST', '/api/v0/template/', {
+      name: 'args template',
+      image: 'tstudio/demo',
+      tag: 'dev',
+      env: '',
+      runtype: 'args',
+      use_ssh: false,
+      ssh_direct: false,
+      jup_direct: false,
+      extra_filters: {},
+      private: true,
+      args_str: '--serve --title "two words"',
+    });
+    const hashId = created.json.template.hash_id as string;
+    const fromTemplate = await call(
+      'PUT',
+      `/api/v0/asks/${offerId}/`,
+      cliCreateBody({ image: undefined, template_hash_id: hashId }),
+    );
+    expect(fromTemplate.status).toBe(200);
+    const first = (await call('GET', `/api/v0/instances/${fromTemplate.json.new_contract}/?owner=me`)).json
+      .instances;
+    expect(first.image_runtype).toBe('args');
+    expect(first.image_args).toEqual(['--serve', '--title', 'two words']);
+    const overridden = await call(
+      'PUT',
+      `/api/v0/asks/${offerId}/`,
+      cliCreateBody({ image: undefined, template_hash_id: hashId, args: ['--other'] }),
+    );
+    expect(
+      (await call('GET', `/api/v0/instances/${overridden.json.new_contract}/?owner=me`)).json.instances
+        .image_args,
+    ).toEqual(['--other']);
+    for (const id of [fromTemplate.json.new_contract, overridden.json.new_contract])
+      await call('DELETE', `/api/v0/instances/${id}/`);
+    await call('DELETE', '/api/v0/template/', { hash_id: hashId });
+  });
 });

@@ -5,7 +5,13 @@ import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { defaultDataDir } from '../../app';
 import { createDockerClient, resolveDockerEndpoint } from '../../services/docker';
-import { LocalRunService, type RunInfo, type RunMode } from '../../services/launch';
+import {
+  LocalRunService,
+  resolveSource,
+  runModeOfRuntype,
+  type RunInfo,
+  type RunMode,
+} from '../../services/launch';
 import { AppKeyStore } from '../../services/ssh';
 import type { CliIo } from '../io';
 
@@ -25,7 +31,7 @@ export interface RunCommandOptions {
   env?: string[];
   /** Extra ports to request: `8000`, `9000/udp`, `70000`. */
   port?: string[];
-  /** args mode: replaces the image's CMD. */
+  /** args mode: replaces the image's CMD (default: the template's args_str). */
   args?: string[];
   /** A folder (relative to the current one), `volume:NAME`, or `none`; remembered for the template. */
   workspace?: string;
@@ -63,13 +69,19 @@ export function runJson(run: RunInfo): {
   return { id: run.id, mode: run.mode, ssh: run.ssh, ports: run.ports };
 }
 
+/** Without --mode: the template's runtype, as Vast would launch it; ssh for an image or a template without one. */
+async function defaultModeOf(source: string, template: string | undefined): Promise<RunMode> {
+  const resolved = await resolveSource(source, { template });
+  return runModeOfRuntype(resolved.template?.runtype) ?? 'ssh';
+}
+
 export async function runRun(
   argv: RunCommandOptions,
   io: CliIo,
   context?: LocalRunsContext,
 ): Promise<number> {
   const ctx = context ?? (await createLocalRunsContext());
-  const mode = argv.mode ?? 'ssh';
+  const mode = argv.mode ?? (await defaultModeOf(argv.source, argv.template));
   if (!['ssh', 'jupyter', 'args'].includes(mode))
     throw new AppError('VALIDATION', `--mode must be ssh, jupyter or args, not ${mode}.`);
   if (argv.args?.length && mode !== 'args')

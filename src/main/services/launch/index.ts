@@ -9,7 +9,7 @@ export type {
 export type { RunInfo, RunSsh, RunState } from './run-labels';
 export { LABELS as RUN_LABELS, RUN_LABEL } from './run-labels';
 export type { RunMode } from './run-mode';
-export { RUN_MODES, portsOpenedByMode } from './run-mode';
+export { RUN_MODES, portsOpenedByMode, runModeOfRuntype } from './run-mode';
 export { buildVastEnv, stripJupyterFromPortalConfig } from './vast-env';
 export {
   parsePortSpec,

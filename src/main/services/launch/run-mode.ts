@@ -8,3 +8,16 @@ export function portsOpenedByMode(mode: RunMode): number[] {
   if (mode === 'jupyter') return [22, 8080];
   return [];
 }
+
+/**
+ * The local mode a template's runtype asks for: Vast's runtype strings (`ssh`, `ssh_direc ssh_proxy`,
+ * `jupyter_proxy ssh_proxy`, `args`) name jupyter first when Jupyter is wanted; null when the template
+ * sets none or something else.
+ */
+export function runModeOfRuntype(runtype: string | null | undefined): RunMode | null {
+  const tokens = (runtype ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (tokens.some((t) => t.startsWith('jupyter'))) return 'jupyter';
+  if (tokens.some((t) => t.startsWith('ssh'))) return 'ssh';
+  if (tokens.includes('args')) return 'args';
+  return null;
+}

@@ -71,6 +71,19 @@ describe('template fields', () => {
       /ends inside a quote.*close the quote/,
     );
   });
+  it("reads args_str as args mode's arguments, split like the env string", () => {
+    expect(templateSpecFrom({ image: 'a/b' }).args).toEqual([]);
+    expect(templateSpecFrom({ image: 'a/b', args_str: '' }).args).toEqual([]);
+    expect(
+      templateSpecFrom({ image: 'a/b', args_str: `--port 8000 --prompt "a cat" --dir=$HOME` }).args,
+    ).toEqual(['--port', '8000', '--prompt', 'a cat', '--dir=$HOME']);
+    expect(() => templateSpecFrom({ image: 'a/b', args_str: '--prompt "a cat' })).toThrow(
+      /args_str ends inside a quote/,
+    );
+    expect(() => templateSpecFrom({ image: 'a/b', args_str: ['--port'] })).toThrow(
+      /args_str must be a string/,
+    );
+  });
   it('needs an image', () => {
     expect(() => templateSpecFrom({ name: 'x' })).toThrow(/no image/);
     expect(templateSpecFrom({ image: 'a/b', ports: ['22:22', '8080'] }).ports).toHaveLength(2);

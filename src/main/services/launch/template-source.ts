@@ -14,6 +14,11 @@ export interface TemplateSpec {
   ports: PortRequest[];
   onstart: string;
   runtype: string | null;
+  /**
+   * args mode: the words passed to the image's ENTRYPOINT, from `args_str` (the field Vast's template
+   * API keeps them in; create.py's model does not know it, which lint says as TS112). Empty: none.
+   */
+  args: string[];
 }
 
 export interface ResolvedSource {
@@ -179,7 +184,22 @@ export function templateSpecFrom(entry: unknown, file = 'template.yml'): Templat
     ports,
     onstart: typeof t.onstart === 'string' ? t.onstart : '',
     runtype: typeof t.runtype === 'string' ? t.runtype : null,
+    args: parseTemplateArgs(t.args_str, file),
   };
+}
+
+/** `args_str` as words, split the way the env string is (shlex); absent or empty gives none. */
+export function parseTemplateArgs(value: unknown, file = 'template.yml'): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value !== 'string')
+    throw new AppError('TEMPLATE_INVALID', `${file}: args_str must be a string of arguments.`);
+  const { words, complete } = splitFlagWords(value);
+  if (!complete)
+    throw new AppError(
+      'TEMPLATE_INVALID',
+      `${file}: args_str ends inside a quote or after a backslash; close the quote.`,
+    );
+  return words;
 }
 
 /** A template's env: a map, a list of `K=V`, or a string of docker flags (`-p 8000:8000 -e K="V"`). */

@@ -47,6 +47,16 @@ describe('template.yml -> Vast', () => {
     expect(src.env).toEqual({ A: '1' });
   });
 
+  it("sends args_str only when the template sets it (create.py's body has no such key)", () => {
+    expect(templateBody(loadTemplateSource(DEMO), 42)).not.toHaveProperty('args_str');
+    const f = join(dir, 'template.yml');
+    writeFileSync(f, 'name: t\nimage: a/b\nruntype: args\nargs_str: --serve --title "two words"\n');
+    expect(templateBody(loadTemplateSource(f), null)).toMatchObject({
+      runtype: 'args',
+      args_str: '--serve --title "two words"',
+    });
+  });
+
   it('launches a template in its own mode, labelled as the app', () => {
     const spec = launchSpecFromTemplate(loadTemplateSource(DEMO));
     expect(spec).toMatchObject({

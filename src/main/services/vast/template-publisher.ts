@@ -39,6 +39,7 @@ export function templateBody(t: TemplateSource, userId: number | null): VastTemp
     readme_visible: t.readmeVisible,
     desc: t.desc,
     private: t.private,
+    ...(t.argsStr ? { args_str: t.argsStr } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface TemplateSource {
   foldedEnv: string;
   ports: string[];
   onstart: string | null;
+  /** args mode's arguments as one string (Vast's template API field; lint warns with TS112). */
+  argsStr: string | null;
   runtype: string;
   sshDirect: boolean;
   jupDirect: boolean;
@@ -133,6 +135,7 @@ export function loadTemplateSource(path: string, name?: string): TemplateSource 
     foldedEnv: String(foldEnv(pyEntry.ports, pyEntry.env) ?? ''),
     ports,
     onstart: str('onstart'),
+    argsStr: str('args_str') || null,
     runtype: str('runtype') ?? 'args',
     sshDirect: bool('ssh_direct', false),
     jupDirect: bool('jup_direct', false),

@@ -89,6 +89,8 @@ export interface VastTemplateBody {
   readme_visible?: boolean;
   desc?: string | null;
   private: boolean;
+  /** args mode's arguments (Vast's API field; create.py never sends it): only sent when set. */
+  args_str?: string;
 }
 
 const INSTANCE_NOT_FOUND = ['no_such_instance', 'not_found', 'invalid_id'];

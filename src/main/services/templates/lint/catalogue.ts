@@ -310,6 +310,16 @@ export const RULES = [
     fix: 'Close the quote (-e PROMPT="hello") or write env as a mapping.',
     origin: 'studio',
   },
+  {
+    code: 'TS112',
+    severity: 'warning',
+    title: "args_str is Vast's API field, not create.py's",
+    checks:
+      "A template.yml entry that sets args_str, the arguments an args-mode template passes to the image's ENTRYPOINT (the field Vast's template API keeps them in). Local runs and tstudio's publish use it, but create.py's model forbids keys it does not know, so Vast's own tooling refuses the file.",
+    violation: 'args_str: --port 8000 (published with create.py)',
+    fix: "Keep it if you publish with tstudio; for create.py, remove it and give the args in Vast's template editor.",
+    origin: 'studio',
+  },
 ] as const satisfies readonly RuleSpec[];
 
 export type RuleCode = (typeof RULES)[number]['code'];

@@ -414,6 +414,12 @@ const VIOLATIONS: Case[] = [
     layout: DERIV,
     file: TEMPLATE,
   },
+  {
+    code: 'TS112',
+    files: edit(derivative, TEMPLATE, (t) => `${t}args_str: --port 8000\n`),
+    layout: DERIV,
+    file: TEMPLATE,
+  },
 ];
 
 describe('each rule fires on its violation', () => {
@@ -438,6 +444,11 @@ describe('the catalogue', () => {
 });
 
 describe('details', () => {
+  it('reports args_str as TS112 (a warning), not as an unknown key', () => {
+    const files = edit(derivative, TEMPLATE, (t) => `${t}args_str: --port 8000\n`);
+    expect(codes(lint(files, DERIV))).toEqual(['TS112']);
+    expect(lint(files, DERIV, false)).toEqual([]);
+  });
   it('drops warnings without --warn', () => {
     const files = edit(derivative, SCRIPT, (t) =>
       t.replace(/while \[ -f "\/\.provisioning" \]; do[\s\S]*?done\n/, ''),

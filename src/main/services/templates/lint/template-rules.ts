@@ -79,6 +79,9 @@ function label(t: TemplateFile, index: number): string {
   return t.entries.length > 1 || t.doc.isList ? ` (entry ${index + 1})` : '';
 }
 
+const ARGS_STR_MESSAGE =
+  "args_str: local runs in args mode and tstudio's publish pass these arguments, but Vast's create.py refuses keys its model does not know; to publish with create.py, remove it and give the args in Vast's template editor.";
+
 export function checkManifestModel(ctx: ImageContext): void {
   for (const t of ctx.templates) {
     for (const p of t.doc.problems()) {
@@ -90,6 +93,8 @@ export function checkManifestModel(ctx: ImageContext): void {
           p.column,
           `template.yml is not valid YAML: ${p.message.slice('YAML error: '.length)}`,
         );
+      else if (p.unknownKey && p.path[0] === 'args_str')
+        ctx.report('TS112', t.file, p.line, p.column, ARGS_STR_MESSAGE);
       else ctx.report(p.unknownKey ? 'TS107' : 'TS108', t.file, p.line, p.column, p.message);
     }
   }

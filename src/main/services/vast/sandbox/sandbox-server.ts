@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import offersFile from '../../../../../resources/sandbox/offers.json';
+import { splitFlagWords } from '../../../../shared/flag-words';
 import { parseEnvFlagString } from '../env-flags';
 import { parseRuntype } from '../runtype';
 import { gatewayErrorBody, NO_FAULTS, parseFaults, RATE_LIMIT_BODY, type SandboxFaults } from './faults';
@@ -323,7 +324,10 @@ export class VastSandbox {
     if (typeof envResult === 'string') return fail(400, 'invalid_args', envResult, { ask_id: offerId });
     const env = { ...templateEnv, ...envResult };
 
-    const argsGiven = Array.isArray(body.args) || typeof body.args_str === 'string';
+    // Request scalars override the template's: the request's args, else the template's args_str.
+    const templateArgs = typeof tf.args_str === 'string' && tf.args_str.trim() !== '' ? tf.args_str : null;
+    const argsText = typeof body.args_str === 'string' ? body.args_str : templateArgs;
+    const argsGiven = Array.isArray(body.args) || argsText !== null;
     const runtypeText = String(body.runtype ?? tf.runtype ?? (argsGiven ? 'args' : 'ssh'));
     const runtype = parseRuntype(runtypeText);
     if (!runtype) return fail(400, 'invalid_args', `invalid runtype "${runtypeText}"`, { ask_id: offerId });
@@ -339,8 +343,8 @@ export class VastSandbox {
           : null;
     const args = Array.isArray(body.args)
       ? body.args.map(String)
-      : typeof body.args_str === 'string'
-        ? body.args_str.split(/\s+/).filter(Boolean)
+      : argsText !== null
+        ? splitFlagWords(argsText).words
         : null;
     if ((onstart?.length ?? 0) + (args?.join(' ').length ?? 0) > 4096)
       return fail(400, 'invalid_args', 'onstart and args are too long (max 4096)', { ask_id: offerId });
