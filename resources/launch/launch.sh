@@ -203,11 +203,20 @@ fi
 if [ "$mode" = "jupyter" ]; then
     if command -v jupyter >/dev/null 2>&1; then
         # Vast serves Jupyter over TLS with its own CA; locally it is plain HTTP on 8080 with the same token.
+        # The token and folder are given to both generations of Jupyter: notebook 6 reads NotebookApp,
+        # jupyter_server (notebook 7, lab) reads ServerApp and IdentityProvider; each ignores the other's.
         (
             cd "${JUPYTER_DIR:-/}" 2>/dev/null || cd /
-            exec jupyter notebook --ip=0.0.0.0 --port=8080 --allow-root --no-browser \
-                --NotebookApp.token="${JUPYTER_TOKEN:-}" --NotebookApp.notebook_dir="${JUPYTER_DIR:-/}"
-        ) >> /var/log/jupyter.log 2>&1 &
+            jupyter notebook --ip=0.0.0.0 --port=8080 --allow-root --no-browser \
+                --NotebookApp.token="${JUPYTER_TOKEN:-}" --NotebookApp.notebook_dir="${JUPYTER_DIR:-/}" \
+                --ServerApp.token="${JUPYTER_TOKEN:-}" --IdentityProvider.token="${JUPYTER_TOKEN:-}" \
+                --ServerApp.root_dir="${JUPYTER_DIR:-/}" >> /var/log/jupyter.log 2>&1
+            status=$?
+            # Said on the output so that a run waiting for port 8080 fails at once, with the reason.
+            last=""
+            while IFS= read -r line; do [ -z "$line" ] || last=$line; done < /var/log/jupyter.log
+            log "jupyter exited with status $status: $last"
+        ) &
         log "jupyter starting on 8080"
     else
         log "no jupyter in this image: Vast brings its own, a local run cannot"

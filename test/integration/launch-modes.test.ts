@@ -103,11 +103,47 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
   it('refuses ssh mode for an image without sshd, and leaves nothing behind', async () => {
     const tag = 'tstudio-test/no-sshd:it';
     extraImages.push(tag);
-    await buildImageFromFolder(h.docker, await noSshdContext(), tag, { labels: TEST_LABELS });
+    await buildImageFromFolder(h.docker, await baseImageContext('RUN rm -f /usr/sbin/sshd'), tag, {
+      labels: TEST_LABELS,
+    });
     const before = await h.leftoverContainers();
     await expect(h.runs.start({ source: tag, mode: 'ssh' })).rejects.toMatchObject({
       code: 'TEMPLATE_INVALID',
       message: expect.stringMatching(/no sshd/),
+    });
+    expect(await h.leftoverContainers()).toEqual(before);
+  });
+
+  it('jupyter mode fails at once, with the fix, when the image has no jupyter or it ends; nothing is left behind', async () => {
+    const missing = 'tstudio-test/no-jupyter:it';
+    const broken = 'tstudio-test/broken-jupyter:it';
+    extraImages.push(missing, broken);
+    await buildImageFromFolder(h.docker, await baseImageContext('RUN rm -f /usr/bin/jupyter'), missing, {
+      labels: TEST_LABELS,
+    });
+    await buildImageFromFolder(
+      h.docker,
+      await baseImageContext(
+        `RUN printf '#!/bin/sh\\necho "ModuleNotFoundError: No module named notebook" >&2\\nexit 3\\n' > /usr/bin/jupyter && chmod 755 /usr/bin/jupyter`,
+      ),
+      broken,
+      { labels: TEST_LABELS },
+    );
+    const before = await h.leftoverContainers();
+    // A timeout far beyond the test's own: the run must end on the launch script's word, not on it.
+    await expect(
+      h.runs.start({ source: missing, mode: 'jupyter', readyTimeoutMs: 600_000 }),
+    ).rejects.toMatchObject({
+      code: 'TEMPLATE_INVALID',
+      message: expect.stringMatching(/no jupyter on its PATH.*pip install notebook.*ssh mode/),
+    });
+    await expect(
+      h.runs.start({ source: broken, mode: 'jupyter', readyTimeoutMs: 600_000 }),
+    ).rejects.toMatchObject({
+      code: 'TEMPLATE_INVALID',
+      message: expect.stringMatching(
+        /Jupyter ended .*status 3: ModuleNotFoundError: No module named notebook/,
+      ),
     });
     expect(await h.leftoverContainers()).toEqual(before);
   });
@@ -196,6 +232,76 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
     await h.runs.remove(kept.run.id);
   });
 
+  it("tstudio run without --mode follows the template's runtype; args mode passes the template's args_str", async () => {
+    const { cp, mkdtemp, readFile, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'tstudio-args-template-'));
+    await cp(DEMO_TEMPLATE_DIR, dir, { recursive: true });
+    const file = join(dir, 'templates', 'default', 'template.yml');
+    const [repo, tag] = h.image.split(':') as [string, string];
+    const yml = (await readFile(file, 'utf8'))
+      .replace(/^image: .*$/m, `image: ${repo}`)
+      .replace(/^tag: .*$/m, `tag: "${tag}"`)
+      .replace(/^runtype: ssh$/m, 'runtype: args');
+    await writeFile(file, `${yml}args_str: --hello-from-template "two words"\n`);
+    const ctx = { docker: h.docker, runs: h.runs };
+    const run = collector();
+    try {
+      expect(await runRun({ source: dir, json: true, timeout: 90 }, run.io, ctx)).toBe(0);
+      const result = JSON.parse(run.out.stdout) as { id: string; mode: string; ssh: unknown };
+      expect(result).toMatchObject({ mode: 'args', ssh: null });
+      expect(run.out.stderr).toContain("the template's args_str is passed to the ENTRYPOINT");
+      const inspected = await h.docker.getContainer(result.id).inspect();
+      expect(inspected.Config.Cmd).toEqual(['--hello-from-template', 'two words']);
+      const exec = new DockerExecTransport(h.docker, result.id);
+      expect((await exec.exec(['cat', '/proc/1/cmdline'])).stdout.split('\0')).toEqual(
+        expect.arrayContaining(['--hello-from-template', 'two words']),
+      );
+      await h.runs.remove(result.id);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("builds a template's image first when the engine lacks it, with progress, then runs it", async () => {
+    const { cp, mkdtemp, readFile, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'tstudio-missing-image-'));
+    await cp(DEMO_TEMPLATE_DIR, dir, { recursive: true });
+    const tag = `missing-${process.pid}`;
+    const ref = `tstudio-test/demo:${tag}`;
+    extraImages.push(ref);
+    const file = join(dir, 'templates', 'default', 'template.yml');
+    const yml = (await readFile(file, 'utf8'))
+      .replace(/^image: .*$/m, 'image: tstudio-test/demo')
+      .replace(/^tag: .*$/m, `tag: "${tag}"`);
+    await writeFile(file, yml);
+    await expect(h.docker.getImage(ref).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const steps: unknown[] = [];
+    let log = '';
+    try {
+      const ready = await h.runs.start(
+        { source: dir, mode: 'ssh', readyTimeoutMs: 90_000 },
+        {
+          signal: new AbortController().signal,
+          log: (text) => void (log += text),
+          emit: (event, data) => void (event === 'step' && steps.push(data)),
+        },
+      );
+      expect(steps).toContainEqual({ step: 'build', image: ref });
+      expect(log).toContain(`Building ${ref} from ${dir}`);
+      expect(log).toMatch(/Step|#\d+ |RUN|COPY/);
+      expect(ready.buildMs).toBeGreaterThan(0);
+      expect(ready.run.image).toBe(ref);
+      expect((await h.docker.getImage(ref).inspect()).Config.Labels).toMatchObject(TEST_LABELS);
+      await h.runs.remove(ready.run.containerId);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('tstudio run --json, status --json and rm', async () => {
     const ctx = { docker: h.docker, runs: h.runs };
     const run = collector();
@@ -247,11 +353,12 @@ describe('local runs in jupyter and args modes, pre-checks and the CLI', () => {
   });
 });
 
-async function noSshdContext(): Promise<string> {
+/** A build context: the offline base image with a few more Dockerfile lines. */
+async function baseImageContext(lines: string): Promise<string> {
   const { mkdtemp, writeFile } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'tstudio-no-sshd-'));
-  await writeFile(join(dir, 'Dockerfile'), 'FROM tstudio/base:bookworm\nRUN rm -f /usr/sbin/sshd\n');
+  const dir = await mkdtemp(join(tmpdir(), 'tstudio-base-variant-'));
+  await writeFile(join(dir, 'Dockerfile'), `FROM tstudio/base:bookworm\n${lines}\n`);
   return dir;
 }

@@ -323,7 +323,7 @@ describe('local run in ssh mode (demo template)', () => {
     expect(result.output).toMatch(/flaky: ERROR/);
   });
 
-  it('stops and starts a program', async () => {
+  it('stops, starts and restarts a program', async () => {
     const supervisor = h.runs.supervisor(id);
     expect(await supervisor.control('webapp', 'stop')).toMatchObject({ ok: true, output: 'webapp: stopped' });
     expect((await supervisor.snapshot()).programs.find((p) => p.name === 'webapp')?.state).toBe('STOPPED');
@@ -333,6 +333,15 @@ describe('local run in ssh mode (demo template)', () => {
     });
     const raw = parseSupervisorctlStatus(await exec(h, id, ['supervisorctl', 'status', 'webapp']));
     expect(raw.processes[0]?.state).toBe('RUNNING');
+    // A restart is a new process: supervisorctl shows another pid, RUNNING again.
+    const pidBefore = raw.processes[0]?.pid;
+    expect(await supervisor.control('webapp', 'restart')).toMatchObject({
+      ok: true,
+      output: expect.stringMatching(/webapp: stopped\s+webapp: started/),
+    });
+    const after = parseSupervisorctlStatus(await exec(h, id, ['supervisorctl', 'status', 'webapp']));
+    expect(after.processes[0]).toMatchObject({ state: 'RUNNING' });
+    expect(after.processes[0]?.pid).not.toBe(pidBefore);
   });
 
   it('reads program logs, the provisioning log and the portal apps', async () => {

@@ -5,9 +5,11 @@ import type Docker from 'dockerode';
  * What a line of the launch script's output says (see resources/launch/launch.sh):
  * - `sshd`: sshd listens on 22, so an SSH handshake is worth trying now;
  * - `provisioning-ended`: the script's watcher saw /.provisioning gone under the same rules as the
- *   app's own check (PROVISIONING_DONE_SCRIPT), so that check need not run.
+ *   app's own check (PROVISIONING_DONE_SCRIPT), so that check need not run;
+ * - `jupyter-missing` / `jupyter-exited`: in jupyter mode, port 8080 will never answer (no jupyter on
+ *   the image's PATH, or it ended), so the wait for it can fail at once with the line's reason.
  */
-export type LaunchHint = 'sshd' | 'provisioning-ended';
+export type LaunchHint = 'sshd' | 'provisioning-ended' | 'jupyter-missing' | 'jupyter-exited';
 
 const PREFIX = '[tstudio-launch] ';
 
@@ -17,6 +19,8 @@ export function hintOf(line: string): LaunchHint | null {
   const said = line.slice(PREFIX.length);
   if (said.startsWith('sshd listening')) return 'sshd';
   if (said.startsWith('provisioning ended')) return 'provisioning-ended';
+  if (said.startsWith('no jupyter in this image')) return 'jupyter-missing';
+  if (said.startsWith('jupyter exited')) return 'jupyter-exited';
   return null;
 }
 
@@ -34,7 +38,7 @@ export async function followLaunchOutput(
   docker: Docker,
   containerId: string,
   notBeforeMs: number,
-  onHint: (hint: LaunchHint) => void,
+  onHint: (hint: LaunchHint, said: string) => void,
   onEnd: () => void,
 ): Promise<LaunchOutputFollower> {
   let stream: NodeJS.ReadableStream & { destroy?: () => void };
@@ -63,8 +67,9 @@ export async function followLaunchOutput(
       // RFC 3339 with nanoseconds; Date.parse takes milliseconds at most.
       const stampedAt = Date.parse(line.slice(0, space).replace(/(\.\d{3})\d*/, '$1'));
       if (!(stampedAt >= notBeforeMs)) continue;
-      const hint = hintOf(line.slice(space + 1));
-      if (hint && !closed) onHint(hint);
+      const said = line.slice(space + 1);
+      const hint = hintOf(said);
+      if (hint && !closed) onHint(hint, said.slice(PREFIX.length));
     }
   });
   let ended = false;

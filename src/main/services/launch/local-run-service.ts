@@ -70,7 +70,7 @@ export interface RunStartOptions {
   mode: RunMode;
   /** templates/<name> to use when the folder holds several. */
   template?: string;
-  /** args mode: replaces the image's CMD (Vast's args_str). */
+  /** args mode: replaces the image's CMD (Vast's args); the template's args_str when none are given. */
   args?: string[];
   /** Extra variables, applied last (like account-level env on Vast). */
   env?: Record<string, string>;
@@ -299,6 +299,11 @@ export class LocalRunService {
     if (opts.mode === 'args' && source.template?.onstart) {
       say('args mode: the template onstart is not used (Vast runs it only in ssh and jupyter modes).');
     }
+    if (opts.mode === 'args' && !opts.args?.length && source.template?.args.length) {
+      say(
+        `args mode: the template's args_str is passed to the ENTRYPOINT: ${source.template.args.join(' ')}`,
+      );
+    }
     const launch: LaunchPlan = {
       opts,
       source,
@@ -407,8 +412,8 @@ export class LocalRunService {
       // ssh/jupyter: Vast replaces the ENTRYPOINT with its /.launch. args: the image's own, with args as CMD.
       ...(launched
         ? launchCommand(await launchFiles(this.launchScriptsDir(), source.template?.onstart ?? ''), opts.mode)
-        : opts.args && opts.args.length > 0
-          ? { Cmd: opts.args }
+        : argsOf(opts, source).length > 0
+          ? { Cmd: argsOf(opts, source) }
           : {}),
       HostConfig: {
         PortBindings,
@@ -521,7 +526,7 @@ export class LocalRunService {
       image: imageRef,
       ...(launched
         ? describedLaunchCommand(opts.mode)
-        : { entrypoint: null, cmd: opts.args && opts.args.length > 0 ? opts.args : null }),
+        : { entrypoint: null, cmd: argsOf(opts, source).length > 0 ? argsOf(opts, source) : null }),
       env,
       vastEnvNames: Object.keys(env).filter(
         (name) => isVastInjected(name) && !(opts.env && name in opts.env),
@@ -639,12 +644,18 @@ export class LocalRunService {
     const sshWakeup = new Wakeup();
     const provisioningWakeup = new Wakeup();
     const provisioning = { endedPerLaunchScript: false };
+    // Why port 8080 will never answer, once the launch script has said so (jupyter mode).
+    let jupyterFailure: AppError | null = null;
     const follower: Promise<LaunchOutputFollower> = followLaunchOutput(
       this.docker,
       id,
       outputSinceMs,
-      (hint) => {
+      (hint, said) => {
         if (hint === 'sshd') return sshWakeup.wake();
+        if (hint === 'jupyter-missing' || hint === 'jupyter-exited') {
+          jupyterFailure ??= jupyterFailureOf(hint, said);
+          return;
+        }
         provisioning.endedPerLaunchScript = true;
         provisioningWakeup.wake();
       },
@@ -689,6 +700,7 @@ export class LocalRunService {
         (async () => {
           while (!(await httpAnswers(jupyterPort))) {
             if (inner.signal.aborted) return;
+            if (jupyterFailure) throw jupyterFailure;
             if (Date.now() > deadline) throw timeout(`Jupyter did not answer on 127.0.0.1:${jupyterPort}`);
             await pause(150, inner.signal);
           }
@@ -1293,4 +1305,28 @@ function dockerError(err: unknown, what: string): AppError {
   }
   if (status === 404) return new AppError('NOT_FOUND', `Could not ${what}: ${message}`);
   return new AppError('DOCKER_ERROR', `Could not ${what}: ${message}`);
+}
+
+/**
+ * Jupyter mode when the launch script says port 8080 will never answer: refused like a missing sshd
+ * (the run is removed, as after any failed check) instead of waiting out the timeout.
+ */
+function jupyterFailureOf(hint: 'jupyter-missing' | 'jupyter-exited', said: string): AppError {
+  if (hint === 'jupyter-missing') {
+    return new AppError(
+      'TEMPLATE_INVALID',
+      'The image has no jupyter on its PATH. Vast brings its own Jupyter in jupyter mode, but a local run cannot download it. ' +
+        "Add Jupyter to the image (RUN pip install notebook, or Debian's jupyter-notebook), or run it in ssh mode.",
+    );
+  }
+  return new AppError(
+    'TEMPLATE_INVALID',
+    `Jupyter ended before it answered on port 8080 (${said.replace(/^jupyter exited /, '')}). ` +
+      'Its whole log is /var/log/jupyter.log in the container: run the image in ssh mode to read it.',
+  );
+}
+
+/** args mode's CMD: the args given with the run, else the template's args_str (as Vast applies it). */
+function argsOf(opts: RunStartOptions, source: ResolvedSource): string[] {
+  return opts.args && opts.args.length > 0 ? opts.args : (source.template?.args ?? []);
 }
