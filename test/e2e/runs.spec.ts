@@ -71,6 +71,13 @@ test.describe('local runs in the browser shell', () => {
     await expect(page.getByTestId('provisioning')).toContainText('complete');
     await page.screenshot({ path: 'test-results/screens/runs.png' });
 
+    // The container's own output: /.launch says on it when the run became ready.
+    await page.getByRole('button', { name: 'Show output' }).click();
+    await expect(page.getByRole('log', { name: /^Output of run / })).toContainText(
+      '[tstudio-launch] ready (ssh mode)',
+    );
+    await page.screenshot({ path: 'test-results/screens/runs-output.png' });
+
     // The view says what supervisorctl says, program by program.
     const containerId = execFileSync('docker', [
       'ps',

@@ -20,6 +20,8 @@ import { cliTargetResolver } from './target';
 import { runRun, type RunCommandOptions } from './commands/run';
 import { runRm } from './commands/rm';
 import { runStatus } from './commands/status';
+import { runRuns } from './commands/runs';
+import { runLogs } from './commands/logs';
 import { runSmoke, type SmokeCommandOptions } from './commands/smoke';
 import { runCompose, type ComposeCommandOptions } from './commands/compose';
 import { runCi } from './commands/ci';
@@ -166,7 +168,10 @@ export function buildProgram(): Command {
     .command('run')
     .description('Run a template folder or an image on the local engine exactly as Vast launches it.')
     .argument('<source>', 'a template folder (built first if its image is missing) or an image')
-    .argument('[args...]', 'args mode: the arguments passed to the image ENTRYPOINT (after --)')
+    .argument(
+      '[args...]',
+      "args mode: the arguments passed to the image ENTRYPOINT (after --; default: the template's args_str)",
+    )
     .option('--mode <mode>', "ssh | jupyter | args (default: the template's runtype, else ssh)")
     .option('--template <name>', 'which templates/<name> to use (default: default, or the only one)')
     .option('--timeout <seconds>', 'how long to wait for ready', num)
@@ -192,6 +197,26 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action((id: string, opts: { json?: boolean }) =>
       run((signal) => runRm({ id, ...opts }, processIo(signal))),
+    );
+
+  program
+    .command('runs')
+    .description('List local runs: id, mode, image, state, uptime, ports on 127.0.0.1.')
+    .option('--json', 'print an array of runs')
+    .option(
+      '--prune',
+      'remove orphans instead: runs of a killed smoke, and runs created over 10 minutes ago that never started',
+    )
+    .action((opts: { json?: boolean; prune?: boolean }) => run((signal) => runRuns(opts, processIo(signal))));
+
+  program
+    .command('logs')
+    .description("A local run container's own output (its entrypoint's or /.launch's).")
+    .argument('<id>', 'the run id')
+    .option('--tail <n>', 'the last N lines (default: all)', int)
+    .option('-f, --follow', 'keep printing until the run stops or Ctrl-C')
+    .action((id: string, opts: { tail?: number; follow?: boolean }) =>
+      run((signal) => runLogs({ id, ...opts }, processIo(signal))),
     );
 
   program

@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
@@ -631,7 +633,7 @@ export class LocalRunService {
     const timeout = (what: string) =>
       new AppError(
         'TIMEOUT',
-        `Run ${id.slice(0, 12)} was not ready after ${Math.round(opts.timeoutMs / 1000)} s (${what}). Its output: tstudio logs; remove it with tstudio rm ${id.slice(0, 12)}.`,
+        `Run ${id.slice(0, 12)} was not ready after ${Math.round(opts.timeoutMs / 1000)} s (${what}). Its output: tstudio logs ${id.slice(0, 12)}; remove it with tstudio rm ${id.slice(0, 12)}.`,
       );
 
     // SSH, Jupyter and provisioning are waited for side by side; the first failure stops the others.
@@ -895,6 +897,77 @@ export class LocalRunService {
         throw dockerError(err, `read the output of run ${id}`);
       })) as unknown as Buffer;
     return run.Config.Tty ? raw.toString('utf8') : demuxBuffer(raw);
+  }
+
+  /**
+   * Follows the container's own output: the last `tail` lines (all when omitted), then what it
+   * writes, until the container stops (the engine ends the stream) or `signal` aborts. Text is
+   * decoded per stream, so a character split across two frames arrives whole.
+   */
+  async followLogs(
+    id: string,
+    opts: {
+      tail?: number;
+      signal?: AbortSignal;
+      onData: (text: string, stream: 'stdout' | 'stderr') => void;
+    },
+  ): Promise<void> {
+    const run = await this.inspectRun(id);
+    if (opts.signal?.aborted) return;
+    let raw: NodeJS.ReadableStream & { destroy?: () => void };
+    try {
+      raw = (await this.docker.getContainer(run.Id).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        ...(opts.tail !== undefined ? { tail: Math.max(0, Math.min(opts.tail, 100_000)) } : {}),
+        ...(opts.signal ? { abortSignal: opts.signal } : {}),
+      })) as NodeJS.ReadableStream & { destroy?: () => void };
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw dockerError(err, `follow the output of run ${id}`);
+    }
+    const sink = (stream: 'stdout' | 'stderr') => {
+      const decoder = new StringDecoder('utf8');
+      return new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          const text = decoder.write(chunk);
+          if (text) opts.onData(text, stream);
+          done();
+        },
+        final(done) {
+          const text = decoder.end();
+          if (text) opts.onData(text, stream);
+          done();
+        },
+      });
+    };
+    const out = sink('stdout');
+    const err = run.Config.Tty ? out : sink('stderr');
+    // Not pipe(): it would end the sink on its own, and the end below waits for it.
+    if (run.Config.Tty) raw.on('data', (chunk: Buffer) => out.write(chunk));
+    else this.docker.modem.demuxStream(raw, out, err);
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (failure?: unknown) => {
+        if (settled) return;
+        settled = true;
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (failure !== undefined) return reject(dockerError(failure, `follow the output of run ${id}`));
+        // Resolve once the decoders have handed over what they held.
+        const sinks = err === out ? [out] : [out, err];
+        let open = sinks.length;
+        for (const sink of sinks) sink.end(() => --open === 0 && resolve());
+      };
+      const onAbort = () => {
+        raw.destroy?.();
+        settle();
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      raw.once('end', () => settle());
+      raw.once('close', () => settle());
+      raw.once('error', (e: unknown) => settle(opts.signal?.aborted ? undefined : e));
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { api, asAppError } from '../../api';
 import { useAppInfo } from '../../stores/app-info-store';
 import { useFocusStore } from '../../stores/focus-store';
@@ -9,6 +10,7 @@ import { openTerminalFor } from '../terminals/TerminalsView';
 import { DeclaredTunnelsButton } from '../tunnels/DeclaredTunnelsButton';
 import { useRunsStore, type RunData } from './runs-store';
 import { SupervisorPanel } from './SupervisorPanel';
+import { RunOutput } from './RunOutput';
 import './runs.css';
 
 type Mode = 'ssh' | 'jupyter' | 'args';
@@ -42,6 +44,7 @@ export function RunsView() {
       <header className="view-header">
         <h1 id="runs-title">Local runs</h1>
         <div className="header-actions">
+          <CleanupOrphansButton />
           {info?.demoTemplate ? (
             <button
               type="button"
@@ -89,11 +92,7 @@ export function RunsView() {
           Run like Vast
         </button>
       </form>
-      {s.error ? (
-        <div className="banner banner-error" role="alert">
-          {s.error}
-        </div>
-      ) : null}
+      <ErrorBanner message={s.error} />
       {s.startingOp ? <StartProgress opId={s.startingOp} onDone={s.clearStarting} /> : null}
       {s.runs.length === 0 && !s.startingOp ? (
         <EmptyState title="Nothing running locally">
@@ -238,6 +237,7 @@ function RunDetail({ run }: { run: RunData }) {
               {k} → 127.0.0.1:{v}
             </code>
           ))}
+          {Object.keys(run.ports).length === 0 ? <span className="muted small">none published</span> : null}
         </dd>
         {run.ssh && running ? (
           <>
@@ -265,13 +265,56 @@ function RunDetail({ run }: { run: RunData }) {
           <code>{run.source}</code>
         </dd>
       </dl>
-      {running && run.mode !== 'args' ? <SupervisorPanel run={run} /> : null}
+      <RunOutput run={run} />
+      {/* Every mode: in args mode the image's own entrypoint may start supervisord (the demo's does). */}
+      {running ? <SupervisorPanel run={run} /> : null}
       {!running ? (
         <p className="muted">
           The run is {run.state}. Start it to see its services; onstart runs again, as on Vast.
         </p>
       ) : null}
     </article>
+  );
+}
+
+/** Removes runs nobody will come back to (runs:cleanupOrphans) and says what went. */
+function CleanupOrphansButton() {
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const clean = async () => {
+    setBusy(true);
+    setNote(null);
+    setError(null);
+    try {
+      const { removed } = await api['runs:cleanupOrphans']({});
+      setNote(
+        removed.length === 0
+          ? 'Nothing to clean up.'
+          : `Removed ${removed.length} orphan run${removed.length === 1 ? '' : 's'}: ${removed.join(', ')}`,
+      );
+    } catch (err) {
+      setError(asAppError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      {note || error ? (
+        <span className={error ? 'cleanup-note cleanup-error' : 'cleanup-note muted small'} role="status">
+          {error ?? note}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => void clean()}
+        title="Remove stopped runs of a smoke that was killed, and runs created over 10 minutes ago that never started"
+      >
+        {busy ? 'Cleaning up…' : 'Clean up orphans'}
+      </button>
+    </>
   );
 }
 

@@ -131,10 +131,18 @@ export function ProgramsPanel({ source }: { source: ProgramsSource }) {
         <span className={`prov prov-${snapshot?.provisioning ?? 'none'}`} data-testid="provisioning">
           provisioning: {snapshot?.provisioning ?? '…'}
         </span>
-        {snapshot && snapshot.supervisord !== 'running' ? (
-          <span className="muted">supervisord is {snapshot.supervisord}</span>
-        ) : null}
       </div>
+      {/* Not failures: an image may run no supervisor at all (args mode, an external image). */}
+      {snapshot?.supervisord === 'absent' ? (
+        <p className="muted" role="status" data-testid="supervisord-state">
+          No supervisor here: the image has no supervisorctl, so it runs no supervisor services to show.
+        </p>
+      ) : snapshot?.supervisord === 'unreachable' ? (
+        <p className="muted" role="status" data-testid="supervisord-state">
+          supervisord is not running (yet): supervisorctl cannot reach it. The image&apos;s boot starts it; an
+          entrypoint that does not start it has no services to show. Checking again…
+        </p>
+      ) : null}
       {error || watchFailed ? (
         <p className="banner banner-error" role="alert">
           {error ?? `The status watch stopped: ${watchFailed}`}
@@ -145,7 +153,11 @@ export function ProgramsPanel({ source }: { source: ProgramsSource }) {
           Cannot read the status right now ({unreachable}); trying again.
         </p>
       ) : null}
-      <table className="grid-table programs" aria-label="Supervisor programs">
+      <table
+        className="grid-table programs"
+        aria-label="Supervisor programs"
+        hidden={!!snapshot && snapshot.supervisord !== 'running'}
+      >
         <thead>
           <tr>
             <th>Program</th>
