@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demuxBuffer } from './local-run-service';
+import { demuxBuffer } from './demux-buffer';
 
 describe('demuxBuffer', () => {
   const frame = (stream: number, text: string) => {

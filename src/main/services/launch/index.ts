@@ -1,4 +1,5 @@
-export { LocalRunService, demuxBuffer } from './local-run-service';
+export { LocalRunService } from './local-run-service';
+export { demuxBuffer } from './demux-buffer';
 export type {
   LocalRunServiceOptions,
   RunStartOptions,

@@ -1,5 +1,4 @@
 import { pause } from '../../../shared/pause';
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -31,6 +30,8 @@ import { LABELS, parsePortsLabel, runModeOf, runStateOf, RUN_LABEL, type RunInfo
 import { portsOpenedByMode, type RunMode } from './run-mode';
 import { waitForSshHandshake } from './ssh-handshake';
 import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
+import { demuxBuffer } from './demux-buffer';
+import { diskPlanOf, engineGpuCounter, gpuPlanOf, type EngineInfo } from './engine-plans';
 import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
 import { buildVastEnv, envList, freshRunIdentity } from './vast-env';
@@ -95,13 +96,6 @@ export interface RunStartOptions {
    */
   workspace?: string | null;
 }
-
-/** What a run needs from `docker info`: runtimes (GPUs) and the storage driver (disk size). */
-type EngineInfo = {
-  Runtimes?: Record<string, unknown>;
-  Driver?: string;
-  DriverStatus?: [string, string][];
-};
 
 export interface RunReady {
   run: RunInfo;
@@ -284,8 +278,11 @@ export class LocalRunService {
 
     progress?.emit('step', { step: 'check' });
     const info = await engineInfo;
-    const gpu = await this.gpuPlan(info, warn);
-    const storageOpt = this.diskPlan(info, opts.limits?.diskGb, warn);
+    const gpu = await gpuPlanOf(info, engineGpuCounter(this.docker, imageRef));
+    if (gpu.warning) warn(gpu.warning);
+    const disk = diskPlanOf(info, opts.limits?.diskGb);
+    if (disk.warning) warn(disk.warning);
+    const storageOpt = disk.storageOpt;
     const workspace = await this.workspacePlan(opts, source, imageRef, image, warn, say);
 
     const requests = portRequestsOf(opts, source, image);
@@ -485,7 +482,8 @@ export class LocalRunService {
     const imageRef = opts.buildTag ?? source.imageRef;
     const { image } = await this.ensureImage(source, imageRef, opts.build ?? 'if-missing', signal, progress);
     const info = (await this.docker.info()) as EngineInfo;
-    const gpu = await this.gpuPlan(info, (t) => progress?.log(`warning: ${t}\n`));
+    const gpu = await gpuPlanOf(info, engineGpuCounter(this.docker, imageRef));
+    if (gpu.warning) progress?.log(`warning: ${gpu.warning}\n`);
     const planned = await planPorts(
       portRequestsOf(opts, source, image),
       this.options.pickFreePort ?? pickFreePort,
@@ -1157,43 +1155,6 @@ export class LocalRunService {
     return { mount, info: { kind: spec.kind, source: sourceText, target, acl } };
   }
 
-  private async gpuPlan(
-    info: EngineInfo,
-    warn: (t: string) => void,
-  ): Promise<{ count: number; deviceRequests: Docker.DeviceRequest[] | null }> {
-    if (!info.Runtimes || !('nvidia' in info.Runtimes)) {
-      warn('The engine has no NVIDIA runtime: this run is CPU-only (GPU_COUNT=0).');
-      return { count: 0, deviceRequests: null };
-    }
-    const count = await hostGpuCount();
-    if (count === 0) {
-      warn(
-        'The engine has an NVIDIA runtime but nvidia-smi found no GPU: this run is CPU-only (GPU_COUNT=0).',
-      );
-      return { count: 0, deviceRequests: null };
-    }
-    return { count, deviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] };
-  }
-
-  private diskPlan(
-    info: EngineInfo,
-    diskGb: number | undefined,
-    warn: (t: string) => void,
-  ): Record<string, string> | null {
-    if (!diskGb) return null;
-    const backing = info.DriverStatus?.find(([k]) => k === 'Backing Filesystem')?.[1];
-    const supported =
-      (info.Driver === 'overlay2' && backing === 'xfs') ||
-      ['btrfs', 'zfs', 'devicemapper'].includes(info.Driver ?? '');
-    if (!supported) {
-      warn(
-        `The disk size (${diskGb} GB) is not applied: the ${info.Driver ?? 'unknown'} storage driver${backing ? ` on ${backing}` : ''} has no per-container size limit.`,
-      );
-      return null;
-    }
-    return { size: `${diskGb}G` };
-  }
-
   private async inspectRun(id: string): Promise<Docker.ContainerInspectInfo> {
     let inspected: Docker.ContainerInspectInfo;
     try {
@@ -1292,14 +1253,6 @@ function parseWorkspaceLabel(value: string | undefined): RunWorkspace | null {
   }
 }
 
-function hostGpuCount(): Promise<number> {
-  return new Promise((resolve) => {
-    execFile('nvidia-smi', ['-L'], { timeout: 10_000 }, (err, stdout) => {
-      resolve(err ? 0 : stdout.split('\n').filter((l) => l.startsWith('GPU ')).length);
-    });
-  });
-}
-
 function httpAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', timeout: 2000 }, (res) => {
@@ -1334,26 +1287,6 @@ function humanDuration(ms: number): string {
   if (h < 48) return `${h} hour${h === 1 ? '' : 's'}`;
   const d = Math.round(h / 24);
   return `${d} days`;
-}
-
-/** Splits a non-TTY log buffer (8-byte frame headers) into its text. */
-export function demuxBuffer(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const type = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    if ((type !== 0 && type !== 1 && type !== 2) || offset + 8 + size > buffer.length) {
-      // Not framed after all: hand back what is left as text.
-      parts.push(buffer.subarray(offset));
-      offset = buffer.length;
-      break;
-    }
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  if (offset < buffer.length) parts.push(buffer.subarray(offset));
-  return Buffer.concat(parts).toString('utf8');
 }
 
 function dockerError(err: unknown, what: string): AppError {
