@@ -10,7 +10,7 @@ import {
   type BootProgressData,
   type MonitorEvent,
 } from '../../src/main/services/monitor';
-import { DEMO_TEMPLATE_DIR, demoHarness, type DemoHarness } from './helpers/demo-image';
+import { DEMO_TEMPLATE_DIR, demoHarness, demoImageTemplate, type DemoHarness } from './helpers/demo-image';
 
 const RANK = { pending: 0, running: 1, failed: 2, skipped: 2, done: 2 } as const;
 
@@ -26,15 +26,21 @@ describe('boot progress of a local run', () => {
   });
 
   it('sees the demo boot flow pass step by step, in order, to ready with provisioning complete', async () => {
-    const started = h.runs.start({
-      source: DEMO_TEMPLATE_DIR,
-      mode: 'ssh',
-      buildTag: h.image,
-      readyTimeoutMs: 90_000,
-    });
+    // The demo boots to ready in a few hundred milliseconds, quicker than some reads of it: its
+    // provisioning is held at a gate until a read has seen it running, so the boot is seen live.
+    const gated = await demoImageTemplate(h.image, [
+      'env:',
+      '  PROVISIONING_SCRIPT: /opt/gated-provisioning.sh',
+      'onstart: |',
+      `  printf '#!/bin/bash\\nwhile [ ! -e /tmp/tstudio-go ]; do sleep 0.05; done\\nexec /opt/demo/provisioning.sh\\n' > /opt/gated-provisioning.sh`,
+      '  chmod 755 /opt/gated-provisioning.sh',
+      '  entrypoint.sh',
+    ]);
+    const started = h.runs.start({ source: gated, mode: 'ssh', readyTimeoutMs: 90_000 });
     const snapshots: BootProgressData[] = [];
     const deadline = Date.now() + 90_000;
     let id: string | undefined;
+    let gateOpened = false;
     while (Date.now() < deadline) {
       id ??= (await h.leftoverContainers())[0];
       if (id) {
@@ -42,10 +48,16 @@ describe('boot progress of a local run', () => {
         if (b) {
           snapshots.push(b);
           if (b.outcome !== 'booting') break;
+          if (!gateOpened && b.steps.find((s) => s.id === 'provisioning')?.state === 'running') {
+            await new DockerExecTransport(h.docker, id).exec(['touch', '/tmp/tstudio-go']);
+            gateOpened = true;
+          }
         }
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    await rm(gated, { recursive: true, force: true });
+    expect(gateOpened).toBe(true);
     const ready = await started;
     expect(id).toBe(ready.run.containerId);
     const last = snapshots[snapshots.length - 1]!;

@@ -1,27 +1,15 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerExecTransport } from '../../src/main/services/supervisor';
 import { LocalRunService } from '../../src/main/services/launch';
-import { REPO_ROOT, demoHarness, type DemoHarness } from './helpers/demo-image';
+import { REPO_ROOT, demoHarness, demoImageTemplate, type DemoHarness } from './helpers/demo-image';
 
 // "Ready" means an SSH handshake succeeds AND /.provisioning is gone. The launch script's watcher tells the
 // app when the marker is gone (no docker exec); these runs hold the marker for PROVISIONING_S seconds
 // on purpose, so a ready that came too early (a missed marker, the previous start's word) shows.
 const PROVISIONING_S = 3;
-
-/** A template folder on the demo image with the given template.yml lines after its image and tag. */
-async function demoImageTemplate(image: string, lines: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-ready-'));
-  await mkdir(join(dir, 'templates', 'default'), { recursive: true });
-  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
-  await writeFile(
-    join(dir, 'templates', 'default', 'template.yml'),
-    ['name: Ready test', `image: ${repo}`, `tag: ${tag}`, ...lines, ''].join('\n'),
-  );
-  return dir;
-}
 
 /** A template on the demo image whose onstart installs a provisioning script that takes a while. */
 function slowProvisioningTemplate(image: string): Promise<string> {

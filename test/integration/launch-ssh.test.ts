@@ -196,6 +196,16 @@ describe('local run in ssh mode (demo template)', () => {
       '600 /root/.vast_api_key',
       '755 /run/sshd',
     ]);
+    // PID 1 is still the launch script once onstart and provisioning have ended: the container lives on.
+    expect((await exec(h, id, ['cat', '/proc/1/cmdline'])).split('\0')).toEqual(
+      expect.arrayContaining(['/.tstudio/launch/launch.sh', 'ssh']),
+    );
+    const provisioned = await new DockerExecTransport(h.docker, id).exec([
+      'test',
+      '-e',
+      '/.provisioning_complete',
+    ]);
+    expect(provisioned.exitCode).toBe(0);
   });
 
   it("runs onstart with every injected variable and the template's env", async () => {

@@ -3,7 +3,7 @@
  * under a test tag and label, plus an app key for runs. The engine's layer cache makes the second
  * and later builds near-instant; each file removes what it made in afterAll.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -132,4 +132,19 @@ export async function waitFor<T>(
       throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * A template folder on an already built image (the demo's, usually) with the given template.yml
+ * lines after its image and tag: a test's own onstart, env or runtype without a build.
+ */
+export async function demoImageTemplate(image: string, lines: string[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tstudio-it-template-'));
+  await mkdir(join(dir, 'templates', 'default'), { recursive: true });
+  const [repo, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+  await writeFile(
+    join(dir, 'templates', 'default', 'template.yml'),
+    ['name: Test template', `image: ${repo}`, `tag: ${tag}`, ...lines, ''].join('\n'),
+  );
+  return dir;
 }
