@@ -78,17 +78,17 @@ test.describe('local runs in the browser shell', () => {
     );
     await page.screenshot({ path: 'test-results/screens/runs-output.png' });
 
-    // The view says what supervisorctl says, program by program.
-    const containerId = execFileSync('docker', [
-      'ps',
-      '-q',
-      '--filter',
-      'label=tstudio.run=1',
-      '--filter',
-      'label=tstudio.run.mode=ssh',
-    ])
+    // The run the view shows, found by the container name in its heading (not "some ssh run").
+    const heading = await page.getByRole('heading', { level: 2, name: /^tstudio-run-\d+/ }).textContent();
+    const name = /tstudio-run-\d+/.exec(heading ?? '')![0];
+    const containerId = execFileSync('docker', ['ps', '-q', '--filter', `name=^/${name}$`])
       .toString()
-      .split('\n')[0]!;
+      .trim();
+    expect(containerId).toMatch(/^[0-9a-f]{12}$/);
+    // The detail says how long the run took to become ready.
+    await expect(page.getByTestId('run-ready-time')).toHaveText(/ready in \d+\.\d s/);
+
+    // The view says what supervisorctl says, program by program.
     expect(supervisorctlState(containerId, 'webapp')).toBe('RUNNING');
     expect(supervisorctlState(containerId, 'flaky')).toBe('FATAL');
     expect(await programs.textContent()).toContain('webapp');

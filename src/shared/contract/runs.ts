@@ -57,6 +57,8 @@ export const Run = z.object({
   ephemeral: z.boolean(),
   /** The workspace mounted at WORKSPACE; null when the run has none. */
   workspace: RunWorkspace.nullable().optional(),
+  /** From create to ready, when this machine's app or CLI started it and saw it ready. */
+  readyMs: z.number().nullable().optional(),
 });
 
 export const RunLimits = z

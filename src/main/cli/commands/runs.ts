@@ -35,23 +35,20 @@ export async function runRuns(
   const ctx = context ?? (await createLocalRunsContext());
   if (argv.prune) return prune(argv, io, ctx);
   const runs = await ctx.runs.list();
-  // The ready time lives in a small file per run (labels cannot change after create): cheap to read.
   // Provisioning is not shown: it takes a docker exec per run (tstudio status ID has it).
-  const entries: RunListEntry[] = await Promise.all(
-    runs.map(async (r) => ({
-      id: r.id,
-      name: r.name,
-      mode: r.mode,
-      image: r.image,
-      source: r.source,
-      state: r.state,
-      status: r.status,
-      uptimeSeconds: r.uptimeSeconds,
-      ports: r.ports,
-      ssh: r.ssh,
-      readyMs: await ctx.runs.readyMsOf(r.containerId).catch(() => null),
-    })),
-  );
+  const entries: RunListEntry[] = runs.map((r) => ({
+    id: r.id,
+    name: r.name,
+    mode: r.mode,
+    image: r.image,
+    source: r.source,
+    state: r.state,
+    status: r.status,
+    uptimeSeconds: r.uptimeSeconds,
+    ports: r.ports,
+    ssh: r.ssh,
+    readyMs: r.readyMs,
+  }));
   if (argv.json) {
     io.stdout(`${JSON.stringify(entries)}\n`);
     return 0;

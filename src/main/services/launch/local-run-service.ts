@@ -349,7 +349,7 @@ export class LocalRunService {
     }
     const readyMs = Date.now() - createdAt;
     const [early] = await Promise.all([inspectedEarly, this.recordReady(container.id, readyMs)]);
-    const run = early ? this.runInfoOf(early) : await this.get(container.id);
+    const run = early ? { ...this.runInfoOf(early), readyMs } : await this.get(container.id);
     say(`Ready in ${(readyMs / 1000).toFixed(1)} s.`);
     progress?.emit('ready', { id: run.id, readyMs });
     return { run, readyMs, buildMs, warnings };
@@ -777,7 +777,8 @@ export class LocalRunService {
   }
 
   async get(id: string): Promise<RunInfo> {
-    return this.runInfoOf(await this.inspectRun(id));
+    const inspected = await this.inspectRun(id);
+    return { ...this.runInfoOf(inspected), readyMs: await this.readyRecordOf(inspected.Id) };
   }
 
   /** A run as the list shows it; its uptime and status are as of now, not of the inspection. */
@@ -818,14 +819,15 @@ export class LocalRunService {
       cpuOnly: labels[LABELS.cpuOnly] !== '0',
       ephemeral: labels[LABELS.ephemeral] === '1',
       workspace: parseWorkspaceLabel(labels[LABELS.workspace]),
+      // Kept in a file, not in the inspection: get() reads it.
+      readyMs: null,
     };
   }
 
-  /** The ready time recorded when the run last became ready through this service, if any. */
-  async readyMsOf(id: string): Promise<number | null> {
-    const run = await this.inspectRun(id);
+  /** The ready time kept for a container (labels cannot change after create), or null. */
+  private async readyRecordOf(containerId: string): Promise<number | null> {
     try {
-      const record = JSON.parse(await readFile(this.readyRecordPath(run.Id), 'utf8')) as {
+      const record = JSON.parse(await readFile(this.readyRecordPath(containerId), 'utf8')) as {
         readyMs?: unknown;
       };
       return typeof record.readyMs === 'number' ? record.readyMs : null;

@@ -58,6 +58,8 @@ export interface RunInfo {
   ephemeral: boolean;
   /** The host folder or volume mounted at WORKSPACE, if any. */
   workspace: RunWorkspace | null;
+  /** From create to ready, when this machine's app or CLI started it and saw it ready; else null. */
+  readyMs: number | null;
 }
 
 export function runStateOf(value: unknown): RunState {

@@ -11,16 +11,12 @@ import { DeclaredTunnelsButton } from '../tunnels/DeclaredTunnelsButton';
 import { useRunsStore, type RunData } from './runs-store';
 import { SupervisorPanel } from './SupervisorPanel';
 import { RunOutput } from './RunOutput';
+import { RunForm } from './RunForm';
 import './runs.css';
-
-type Mode = 'ssh' | 'jupyter' | 'args';
 
 export function RunsView() {
   const s = useRunsStore();
   const info = useAppInfo();
-  const [source, setSource] = useState('');
-  const [mode, setMode] = useState<Mode>('ssh');
-  const [workspace, setWorkspace] = useState('');
 
   useEffect(() => {
     void s.load();
@@ -56,42 +52,7 @@ export function RunsView() {
           ) : null}
         </div>
       </header>
-      <form
-        className="inline-form run-form"
-        aria-label="Run a template or image"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (source.trim())
-            void s.start({
-              source: source.trim(),
-              mode,
-              ...(workspace.trim() ? { workspace: workspace.trim() } : {}),
-            });
-        }}
-      >
-        <input
-          aria-label="Template folder or image"
-          placeholder="/path/to/template or image:tag"
-          value={source}
-          onChange={(e) => setSource(e.target.value)}
-        />
-        <select aria-label="Launch mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-          <option value="ssh">SSH mode</option>
-          <option value="jupyter">Jupyter mode</option>
-          <option value="args">Entrypoint / args mode</option>
-        </select>
-        <input
-          aria-label="Workspace"
-          className="workspace-input"
-          placeholder="workspace: /host/folder or volume:NAME (optional, remembered)"
-          value={workspace}
-          onChange={(e) => setWorkspace(e.target.value)}
-          title="Mounted at the image's WORKSPACE (default /workspace); the choice is remembered per template. 'none' forgets it."
-        />
-        <button type="submit" disabled={!source.trim()}>
-          Run like Vast
-        </button>
-      </form>
+      <RunForm />
       <ErrorBanner message={s.error} />
       {s.startingOp ? <StartProgress opId={s.startingOp} onDone={s.clearStarting} /> : null}
       {s.runs.length === 0 && !s.startingOp ? (
@@ -170,7 +131,10 @@ function RunDetail({ run }: { run: RunData }) {
           </h2>
           <div className="muted small">
             {run.mode} mode · {run.image} · {run.containerLabel} ·{' '}
-            {run.cpuOnly ? 'CPU only (no NVIDIA runtime)' : 'GPUs passed through'}
+            {run.cpuOnly ? 'CPU only (GPU_COUNT=0)' : 'GPUs passed through'}
+            {typeof run.readyMs === 'number' ? (
+              <span data-testid="run-ready-time"> · ready in {(run.readyMs / 1000).toFixed(1)} s</span>
+            ) : null}
           </div>
         </div>
         <div className="row-actions">
