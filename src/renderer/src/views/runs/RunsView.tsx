@@ -91,10 +91,20 @@ function RunRow({ run, active, onSelect }: { run: RunData; active: boolean; onSe
       <span className="badge">{run.mode}</span>
       <span className="muted small run-sub">
         {run.image} · {run.state}
-        {run.uptimeSeconds !== null ? ` · up ${formatUptime(run.uptimeSeconds)}` : ''}
+        {run.state === 'running' && run.startedAt !== null ? <Uptime since={run.startedAt} /> : null}
       </span>
     </button>
   );
+}
+
+/** " · up 12 s", counting on by itself: the list is not refetched every second. */
+function Uptime({ since }: { since: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return <> · up {formatUptime(Math.max(0, Math.floor((now - since) / 1000)))}</>;
 }
 
 function formatUptime(seconds: number): string {
