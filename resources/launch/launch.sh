@@ -153,7 +153,7 @@ BASHRC
 fi
 
 # The template's onstart becomes /root/onstart.sh, once per container (an edit made inside survives a
-# restart). Written while the host keys are being made, since both only touch files.
+# restart).
 write_onstart_script() {
     [ -f /root/onstart.sh ] && return 0
     if [ -f "$here/onstart" ]; then
@@ -163,6 +163,37 @@ write_onstart_script() {
     fi
     chmod 755 /root/onstart.sh
 }
+
+# The template's onstart becomes /root/onstart.sh (written once per container) and runs in the background on
+# every start. It starts before the host keys and sshd: the image's boot (provisioning included, which
+# "ready" waits for) is the longer path, and neither needs the other.
+write_onstart_script
+[ ! -e /.tstudio/provisioning-seen ] || rm -f /.tstudio/provisioning-seen
+if command -v bash >/dev/null 2>&1; then
+    # The log line's time from bash's own printf, in the process that becomes onstart: no `date`
+    # process before the boot starts.
+    # shellcheck disable=SC2016
+    bash -c 'TZ=UTC0 printf "[tstudio-launch] onstart run at %(%Y-%m-%dT%H:%M:%SZ)T\n" -1; exec bash /root/onstart.sh' \
+        >> /var/log/onstart.log 2>&1 &
+else
+    echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
+    sh /root/onstart.sh >> /var/log/onstart.log 2>&1 &
+fi
+onstart_pid=$!
+# Lets the app tell "onstart still booting" from "onstart ended" when it waits for readiness.
+echo "$onstart_pid" > /.tstudio/onstart.pid
+
+boot=0
+if [ -d /etc/vast_boot.d ]; then
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in *[![:space:]]*) boot=1 ;; esac
+    done < "$here/onstart"
+fi
+if command -v bash >/dev/null 2>&1; then
+    bash "$here/launch.sh" watch-provisioning "$onstart_pid" "$boot" &
+else
+    watch_provisioning "$onstart_pid" "$boot" &
+fi
 
 # sshd: host keys per container (never baked into the image), keys only. ed25519 and ecdsa keys take
 # milliseconds to make (both at once here); an RSA key takes about half a second, most of the time to
@@ -184,7 +215,6 @@ if [ -x "$sshd_bin" ]; then
             set -- "$@" $!
         fi
     done
-    write_onstart_script
     [ $# -gt 0 ] && wait "$@"
     set --
     for key in /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ecdsa_key /etc/ssh/ssh_host_rsa_key; do
@@ -221,36 +251,6 @@ if [ "$mode" = "jupyter" ]; then
     else
         log "no jupyter in this image: Vast brings its own, a local run cannot"
     fi
-fi
-
-# The template's onstart becomes /root/onstart.sh (written once, above) and runs in the background on
-# every start.
-write_onstart_script
-[ ! -e /.tstudio/provisioning-seen ] || rm -f /.tstudio/provisioning-seen
-if command -v bash >/dev/null 2>&1; then
-    # The log line's time from bash's own printf, in the process that becomes onstart: no `date`
-    # process before the boot starts.
-    # shellcheck disable=SC2016
-    bash -c 'TZ=UTC0 printf "[tstudio-launch] onstart run at %(%Y-%m-%dT%H:%M:%SZ)T\n" -1; exec bash /root/onstart.sh' \
-        >> /var/log/onstart.log 2>&1 &
-else
-    echo "[tstudio-launch] onstart run at $(date -u +%FT%TZ)" >> /var/log/onstart.log
-    sh /root/onstart.sh >> /var/log/onstart.log 2>&1 &
-fi
-onstart_pid=$!
-# Lets the app tell "onstart still booting" from "onstart ended" when it waits for readiness.
-echo "$onstart_pid" > /.tstudio/onstart.pid
-
-boot=0
-if [ -d /etc/vast_boot.d ]; then
-    while IFS= read -r line || [ -n "$line" ]; do
-        case "$line" in *[![:space:]]*) boot=1 ;; esac
-    done < "$here/onstart"
-fi
-if command -v bash >/dev/null 2>&1; then
-    bash "$here/launch.sh" watch-provisioning "$onstart_pid" "$boot" &
-else
-    watch_provisioning "$onstart_pid" "$boot" &
 fi
 
 : > /root/hasbooted
