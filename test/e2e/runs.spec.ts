@@ -85,6 +85,13 @@ test.describe('local runs in the browser shell', () => {
       .toString()
       .trim();
     expect(containerId).toMatch(/^[0-9a-f]{12}$/);
+    // The list row carries the run's ports as the engine published them.
+    const sshPort = execFileSync('docker', ['port', containerId, '22/tcp'])
+      .toString()
+      .trim()
+      .split(':')
+      .pop();
+    await expect(page.getByRole('list', { name: 'Runs' })).toContainText(`22→${sshPort}`);
     // The detail says how long the run took to become ready.
     await expect(page.getByTestId('run-ready-time')).toHaveText(/ready in \d+\.\d s/);
 

@@ -93,6 +93,13 @@ function RunRow({ run, active, onSelect }: { run: RunData; active: boolean; onSe
         {run.image} · {run.state}
         {run.state === 'running' && run.startedAt !== null ? <Uptime since={run.startedAt} /> : null}
       </span>
+      {Object.keys(run.ports).length > 0 ? (
+        <span className="muted small run-sub run-ports" title="Container port → host port on 127.0.0.1">
+          {Object.entries(run.ports)
+            .map(([port, host]) => `${port.replace(/\/tcp$/, '')}→${host}`)
+            .join('  ')}
+        </span>
+      ) : null}
     </button>
   );
 }
