@@ -2,8 +2,6 @@ import { pause } from '../../../shared/pause';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { AppError } from '../../../shared/errors';
 import { DockerExecTransport, SupervisorClient } from '../supervisor/index';
@@ -31,6 +29,7 @@ import { portsOpenedByMode, type RunMode } from './run-mode';
 import { waitForSshHandshake } from './ssh-handshake';
 import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
 import { demuxBuffer } from './demux-buffer';
+import { followContainerOutput, type FollowOutputOptions } from './follow-output';
 import { diskPlanOf, engineGpuCounter, gpuPlanOf, type EngineInfo } from './engine-plans';
 import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
@@ -901,72 +900,13 @@ export class LocalRunService {
 
   /**
    * Follows the container's own output: the last `tail` lines (all when omitted), then what it
-   * writes, until the container stops (the engine ends the stream) or `signal` aborts. Text is
-   * decoded per stream, so a character split across two frames arrives whole.
+   * writes, until the container stops or `signal` aborts (see followContainerOutput).
    */
-  async followLogs(
-    id: string,
-    opts: {
-      tail?: number;
-      signal?: AbortSignal;
-      onData: (text: string, stream: 'stdout' | 'stderr') => void;
-    },
-  ): Promise<void> {
+  async followLogs(id: string, opts: FollowOutputOptions): Promise<void> {
     const run = await this.inspectRun(id);
     if (opts.signal?.aborted) return;
-    let raw: NodeJS.ReadableStream & { destroy?: () => void };
-    try {
-      raw = (await this.docker.getContainer(run.Id).logs({
-        follow: true,
-        stdout: true,
-        stderr: true,
-        ...(opts.tail !== undefined ? { tail: Math.max(0, Math.min(opts.tail, 100_000)) } : {}),
-        ...(opts.signal ? { abortSignal: opts.signal } : {}),
-      })) as NodeJS.ReadableStream & { destroy?: () => void };
-    } catch (err) {
-      if (opts.signal?.aborted) return;
+    await followContainerOutput(this.docker, run, opts).catch((err: unknown) => {
       throw dockerError(err, `follow the output of run ${id}`);
-    }
-    const sink = (stream: 'stdout' | 'stderr') => {
-      const decoder = new StringDecoder('utf8');
-      return new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          const text = decoder.write(chunk);
-          if (text) opts.onData(text, stream);
-          done();
-        },
-        final(done) {
-          const text = decoder.end();
-          if (text) opts.onData(text, stream);
-          done();
-        },
-      });
-    };
-    const out = sink('stdout');
-    const err = run.Config.Tty ? out : sink('stderr');
-    // Not pipe(): it would end the sink on its own, and the end below waits for it.
-    if (run.Config.Tty) raw.on('data', (chunk: Buffer) => out.write(chunk));
-    else this.docker.modem.demuxStream(raw, out, err);
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const settle = (failure?: unknown) => {
-        if (settled) return;
-        settled = true;
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (failure !== undefined) return reject(dockerError(failure, `follow the output of run ${id}`));
-        // Resolve once the decoders have handed over what they held.
-        const sinks = err === out ? [out] : [out, err];
-        let open = sinks.length;
-        for (const sink of sinks) sink.end(() => --open === 0 && resolve());
-      };
-      const onAbort = () => {
-        raw.destroy?.();
-        settle();
-      };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      raw.once('end', () => settle());
-      raw.once('close', () => settle());
-      raw.once('error', (e: unknown) => settle(opts.signal?.aborted ? undefined : e));
     });
   }
 
