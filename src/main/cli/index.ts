@@ -6,35 +6,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { APP_VERSION } from '../version';
 import { AppError } from '../../shared/errors';
 import { processIo } from './io';
-import { runDoctor } from './commands/doctor';
-import { runServe } from './commands/serve';
-import { runLint } from './commands/lint';
-import { runPortal } from './commands/portal';
-import { runNew } from './commands/new';
-import { runSandbox } from './commands/sandbox';
-import { runBuild, type BuildCommandOptions } from './commands/build';
-import { runPush } from './commands/push';
-import { runSsh } from './commands/ssh';
-import { runTunnel } from './commands/tunnel';
-import { cliTargetResolver } from './target';
-import { runRun, type RunCommandOptions } from './commands/run';
-import { runRm } from './commands/rm';
-import { runStatus } from './commands/status';
-import { runRuns } from './commands/runs';
-import { runLogs } from './commands/logs';
-import { runSmoke, type SmokeCommandOptions } from './commands/smoke';
-import { runCompose, type ComposeCommandOptions } from './commands/compose';
-import { runCi } from './commands/ci';
-import {
-  runVastDestroy,
-  runVastInstances,
-  runVastLaunch,
-  runVastLogs,
-  runVastOffers,
-  runVastPublish,
-  type VastOffersOptions,
-  type VastLaunchOptions,
-} from './commands/vast';
+// Commands are loaded when run, not at start: `tstudio --help` or `lint` need not load dockerode,
+// ssh2, ws and the Vast client (about 0.3 s of imports together).
+import type { BuildCommandOptions } from './commands/build';
+import type { RunCommandOptions } from './commands/run';
+import type { SmokeCommandOptions } from './commands/smoke';
+import type { ComposeCommandOptions } from './commands/compose';
+import type { VastOffersOptions, VastLaunchOptions } from './commands/vast';
 
 function num(value: string): number {
   const n = Number(value);
@@ -93,14 +71,18 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('Check the Docker engine and everything else the app needs, and say what to fix.')
     .option('--json', 'print one JSON object')
-    .action((opts: { json?: boolean }) => run((signal) => runDoctor(opts, processIo(signal))));
+    .action((opts: { json?: boolean }) =>
+      run(async (signal) => (await import('./commands/doctor')).runDoctor(opts, processIo(signal))),
+    );
 
   program
     .command('serve')
     .description('Serve the app to a browser on this machine (127.0.0.1, behind a token).')
     .option('--port <port>', 'port to listen on (default: a free port)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; anything else is exposed to others)')
-    .action((opts: { port?: number; host?: string }) => run((signal) => runServe(opts, processIo(signal))));
+    .action((opts: { port?: number; host?: string }) =>
+      run(async (signal) => (await import('./commands/serve')).runServe(opts, processIo(signal))),
+    );
 
   program
     .command('lint')
@@ -109,14 +91,16 @@ export function buildProgram(): Command {
     .option('--json', 'print {"findings": [...]}')
     .option('--warn', 'also report warnings')
     .action((path: string, opts: { json?: boolean; warn?: boolean }) =>
-      run((signal) => runLint({ path, ...opts }, processIo(signal))),
+      run(async (signal) => (await import('./commands/lint')).runLint({ path, ...opts }, processIo(signal))),
     );
 
   program
     .command('portal')
     .description('Parse PORTAL_CONFIG as the base image does and print the /etc/portal.yaml it would write.')
     .argument('<config>', "e.g. 'localhost:8000:18000:/:My App'")
-    .action((config: string) => run((signal) => runPortal({ config }, processIo(signal))));
+    .action((config: string) =>
+      run(async (signal) => (await import('./commands/portal')).runPortal({ config }, processIo(signal))),
+    );
 
   program
     .command('new')
@@ -134,7 +118,7 @@ export function buildProgram(): Command {
         name: string;
         port?: number;
         dir?: string;
-      }) => run((signal) => runNew(opts, processIo(signal))),
+      }) => run(async (signal) => (await import('./commands/new')).runNew(opts, processIo(signal))),
     );
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -152,7 +136,9 @@ export function buildProgram(): Command {
     .option('--builder <kind>', 'auto | buildkit | classic')
     .option('--json', 'print one JSON line per event')
     .action((path: string, opts: Omit<BuildCommandOptions, 'path'>) =>
-      run((signal) => runBuild({ ...opts, path }, processIo(signal))),
+      run(async (signal) =>
+        (await import('./commands/build')).runBuild({ ...opts, path }, processIo(signal)),
+      ),
     );
 
   program
@@ -161,7 +147,7 @@ export function buildProgram(): Command {
     .argument('<image>', 'registry/name:tag')
     .option('--json', 'print one JSON line per event')
     .action((image: string, opts: { json?: boolean }) =>
-      run((signal) => runPush({ ...opts, image }, processIo(signal))),
+      run(async (signal) => (await import('./commands/push')).runPush({ ...opts, image }, processIo(signal))),
     );
 
   program
@@ -187,7 +173,9 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print one JSON object once the run is ready')
     .action((source: string, args: string[], opts: Omit<RunCommandOptions, 'source' | 'args'>) =>
-      run((signal) => runRun({ ...opts, source, args }, processIo(signal))),
+      run(async (signal) =>
+        (await import('./commands/run')).runRun({ ...opts, source, args }, processIo(signal)),
+      ),
     );
 
   program
@@ -196,7 +184,7 @@ export function buildProgram(): Command {
     .argument('<id>', 'the run id')
     .option('--json', 'print JSON')
     .action((id: string, opts: { json?: boolean }) =>
-      run((signal) => runRm({ id, ...opts }, processIo(signal))),
+      run(async (signal) => (await import('./commands/rm')).runRm({ id, ...opts }, processIo(signal))),
     );
 
   program
@@ -207,7 +195,9 @@ export function buildProgram(): Command {
       '--prune',
       'remove orphans instead: runs of a killed smoke, and runs created over 10 minutes ago that never started',
     )
-    .action((opts: { json?: boolean; prune?: boolean }) => run((signal) => runRuns(opts, processIo(signal))));
+    .action((opts: { json?: boolean; prune?: boolean }) =>
+      run(async (signal) => (await import('./commands/runs')).runRuns(opts, processIo(signal))),
+    );
 
   program
     .command('logs')
@@ -216,7 +206,7 @@ export function buildProgram(): Command {
     .option('--tail <n>', 'the last N lines (default: all)', int)
     .option('-f, --follow', 'keep printing until the run stops or Ctrl-C')
     .action((id: string, opts: { tail?: number; follow?: boolean }) =>
-      run((signal) => runLogs({ id, ...opts }, processIo(signal))),
+      run(async (signal) => (await import('./commands/logs')).runLogs({ id, ...opts }, processIo(signal))),
     );
 
   program
@@ -225,7 +215,9 @@ export function buildProgram(): Command {
     .argument('<id>', 'the run id')
     .option('--json', 'print {"programs": [...], "provisioning": ...}')
     .action((id: string, opts: { json?: boolean }) =>
-      run((signal) => runStatus({ id, ...opts }, processIo(signal))),
+      run(async (signal) =>
+        (await import('./commands/status')).runStatus({ id, ...opts }, processIo(signal)),
+      ),
     );
 
   program
@@ -241,7 +233,9 @@ export function buildProgram(): Command {
     .option('--strict', 'also fail on programs in BACKOFF or FATAL that have no portal entry')
     .option('--json', 'print the report as JSON')
     .action((path: string, opts: Omit<SmokeCommandOptions, 'path'>) =>
-      run((signal) => runSmoke({ ...opts, path }, processIo(signal))),
+      run(async (signal) =>
+        (await import('./commands/smoke')).runSmoke({ ...opts, path }, processIo(signal)),
+      ),
     );
 
   program
@@ -259,7 +253,9 @@ export function buildProgram(): Command {
     )
     .option('--json', 'print what was written as JSON')
     .action((target: string, opts: Omit<ComposeCommandOptions, 'target'>) =>
-      run((signal) => runCompose({ ...opts, target }, processIo(signal))),
+      run(async (signal) =>
+        (await import('./commands/compose')).runCompose({ ...opts, target }, processIo(signal)),
+      ),
     );
 
   program
@@ -271,7 +267,7 @@ export function buildProgram(): Command {
     .option('--force', 'replace a tstudio.yml that Template Studio did not write')
     .option('--json', 'print what was written as JSON')
     .action((path: string, opts: { force?: boolean; json?: boolean }) =>
-      run((signal) => runCi({ ...opts, path }, processIo(signal))),
+      run(async (signal) => (await import('./commands/ci')).runCi({ ...opts, path }, processIo(signal))),
     );
 
   program
@@ -281,8 +277,10 @@ export function buildProgram(): Command {
     .argument('[command...]', 'the command to run (after --); an interactive shell without one')
     .option('--accept-host-key <fingerprint>', 'trust this SHA256 host key fingerprint first')
     .action((target: string, command: string[], opts: { acceptHostKey?: string }) =>
-      run((signal) =>
-        runSsh({ target, command, ...opts }, processIo(signal), { resolveTarget: cliTargetResolver() }),
+      run(async (signal) =>
+        (await import('./commands/ssh')).runSsh({ target, command, ...opts }, processIo(signal), {
+          resolveTarget: (await import('./target')).cliTargetResolver(),
+        }),
       ),
     );
 
@@ -293,8 +291,10 @@ export function buildProgram(): Command {
     .argument('<ports...>', 'PORT or PORT:LOCALPORT (LOCALPORT 0 picks a free port)')
     .option('--accept-host-key <fingerprint>', 'trust this SHA256 host key fingerprint first')
     .action((target: string, ports: string[], opts: { acceptHostKey?: string }) =>
-      run((signal) =>
-        runTunnel({ target, ports, ...opts }, processIo(signal), { resolveTarget: cliTargetResolver() }),
+      run(async (signal) =>
+        (await import('./commands/tunnel')).runTunnel({ target, ports, ...opts }, processIo(signal), {
+          resolveTarget: (await import('./target')).cliTargetResolver(),
+        }),
       ),
     );
 
@@ -310,7 +310,7 @@ export function buildProgram(): Command {
       'each instance is a real container on the local engine, reached with the app SSH key',
     )
     .action((opts: { port?: number; apiKey?: string; containers?: boolean }) =>
-      run((signal) => runSandbox(opts, processIo(signal))),
+      run(async (signal) => (await import('./commands/sandbox')).runSandbox(opts, processIo(signal))),
     );
 
   const vast = program.command('vast').description('Vast.ai: offers, launches, instances, logs, templates.');
@@ -342,7 +342,9 @@ export function buildProgram(): Command {
       .option('--no-verified', 'include unverified machines')
       .option('--json', 'print JSON'),
   ).action((query: string[], opts: Omit<VastOffersOptions, 'query'>) =>
-    run((signal) => runVastOffers({ ...opts, query }, processIo(signal))),
+    run(async (signal) =>
+      (await import('./commands/vast')).runVastOffers({ ...opts, query }, processIo(signal)),
+    ),
   );
 
   connection(
@@ -357,19 +359,23 @@ export function buildProgram(): Command {
       .option('--no-wait', 'print the id and return at once')
       .option('--json', 'print JSON'),
   ).action((path: string, opts: Omit<VastLaunchOptions, 'path'>) =>
-    run((signal) => runVastLaunch({ ...opts, path }, processIo(signal))),
+    run(async (signal) =>
+      (await import('./commands/vast')).runVastLaunch({ ...opts, path }, processIo(signal)),
+    ),
   );
 
   connection(
     vast.command('instances').description('List your instances.').option('--json', 'print JSON'),
   ).action((opts: { json?: boolean; url?: string; apiKey?: string }) =>
-    run((signal) => runVastInstances(opts, processIo(signal))),
+    run(async (signal) => (await import('./commands/vast')).runVastInstances(opts, processIo(signal))),
   );
 
   connection(
     vast.command('destroy').description('Destroy an instance.').argument('<id>', 'instance id', int),
   ).action((id: number, opts: { url?: string; apiKey?: string }) =>
-    run((signal) => runVastDestroy({ ...opts, id }, processIo(signal))),
+    run(async (signal) =>
+      (await import('./commands/vast')).runVastDestroy({ ...opts, id }, processIo(signal)),
+    ),
   );
 
   connection(
@@ -379,7 +385,7 @@ export function buildProgram(): Command {
       .argument('<id>', 'instance id', int)
       .option('--tail <n>', 'last N lines', int),
   ).action((id: number, opts: { tail?: number; url?: string; apiKey?: string }) =>
-    run((signal) => runVastLogs({ ...opts, id }, processIo(signal))),
+    run(async (signal) => (await import('./commands/vast')).runVastLogs({ ...opts, id }, processIo(signal))),
   );
 
   connection(
@@ -389,7 +395,9 @@ export function buildProgram(): Command {
       .argument('<path>', 'a template folder or template.yml')
       .option('--json', 'print JSON'),
   ).action((path: string, opts: { json?: boolean; url?: string; apiKey?: string }) =>
-    run((signal) => runVastPublish({ ...opts, path }, processIo(signal))),
+    run(async (signal) =>
+      (await import('./commands/vast')).runVastPublish({ ...opts, path }, processIo(signal)),
+    ),
   );
 
   return program;

@@ -1,4 +1,5 @@
 // tstudio serve [--port N] [--host ADDRESS]
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createApp } from '../../app';
@@ -11,9 +12,14 @@ export interface ServeOptions {
   rendererDir?: string;
 }
 
-/** Where the built renderer sits next to the built CLI (out/main/cli.js -> out/renderer). */
+/**
+ * Where the built renderer sits beside the built CLI: out/renderer, seen from out/main/cli.js or
+ * from the chunk this command is loaded from (out/main/chunks/…).
+ */
 export function defaultRendererDir(): string {
-  return join(fileURLToPath(new URL('.', import.meta.url)), '..', 'renderer');
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? (candidates[0] as string);
 }
 
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
