@@ -146,17 +146,7 @@ export class InstanceStore {
     }
     rec.actual = 'loading';
     rec.statusMsg = 'starting container';
-    this.after(rec, this.timings.transitionMs, async () => {
-      try {
-        const { ports } = await this.backend.start(rec.id);
-        if (gen !== rec.generation) return;
-        this.markRunning(rec, ports);
-      } catch (err) {
-        if (gen !== rec.generation) return;
-        rec.actual = 'exited';
-        rec.statusMsg = messageOf(err);
-      }
-    });
+    this.bringUp(rec, gen, () => this.backend.start(rec.id));
   }
 
   async reboot(rec: InstanceRecord): Promise<void> {
@@ -165,10 +155,21 @@ export class InstanceStore {
     this.markNotRunning(rec);
     rec.actual = 'rebooting';
     rec.statusMsg = 'rebooting';
+    this.bringUp(rec, gen, async () => {
+      await this.backend.stop(rec.id);
+      return this.backend.start(rec.id);
+    });
+  }
+
+  /**
+   * After the transition time, runs `up` (the backend's start, or stop then start) and marks the
+   * instance running, or exited with the backend's reason. A newer command (another generation)
+   * makes the outcome moot.
+   */
+  private bringUp(rec: InstanceRecord, gen: number, up: () => ReturnType<InstanceBackend['start']>): void {
     this.after(rec, this.timings.transitionMs, async () => {
       try {
-        await this.backend.stop(rec.id);
-        const { ports } = await this.backend.start(rec.id);
+        const { ports } = await up();
         if (gen !== rec.generation) return;
         this.markRunning(rec, ports);
       } catch (err) {
