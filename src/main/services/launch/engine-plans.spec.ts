@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { diskPlanOf, engineGpuCounter, gpuPlanOf, gpusListed } from './engine-plans';
+import { diskPlanOf, engineGpuCounter, gpuPlanOf, gpusListed, rememberedGpuCounter } from './engine-plans';
 
 const NVIDIA = { Runtimes: { runc: {}, nvidia: { path: 'nvidia-container-runtime' } } };
 const SMI = 'GPU 0: NVIDIA RTX 4090 (UUID: GPU-1)\nGPU 1: NVIDIA RTX 4090 (UUID: GPU-2)\n';
@@ -83,6 +83,21 @@ describe('GPUs for a local run', () => {
     const { docker, calls } = remoteEngine('', 127);
     expect((await engineGpuCounter(docker, 'acme/app:1')()).count).toBe(0);
     expect(calls.removed).toBe(true);
+  });
+});
+
+describe('the GPU count, kept between runs', () => {
+  it('counts once within its time, and again after it', async () => {
+    let clock = 0;
+    let counted = 0;
+    const count = async () => ({ count: ++counted, how: 'nvidia-smi' });
+    const remembered = rememberedGpuCounter(1000, () => clock);
+    expect((await remembered(count)()).count).toBe(1);
+    clock = 999;
+    expect((await remembered(count)()).count).toBe(1);
+    clock = 2000;
+    expect((await remembered(count)()).count).toBe(2);
+    expect(counted).toBe(2);
   });
 });
 

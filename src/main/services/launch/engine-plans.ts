@@ -89,6 +89,19 @@ export function engineGpuCounter(docker: Docker, image: string): GpuCounter {
   };
 }
 
+/**
+ * A counter whose answer is kept for `ttlMs`: counting runs nvidia-smi (slow to start without the
+ * driver's persistence mode) or a one-shot container, and a machine's GPUs rarely change between runs.
+ */
+export function rememberedGpuCounter(ttlMs: number, now: () => number = Date.now) {
+  let kept: { at: number; answer: Promise<{ count: number; how: string }> } | null = null;
+  return (count: GpuCounter): GpuCounter =>
+    () => {
+      if (!kept || now() - kept.at > ttlMs) kept = { at: now(), answer: count() };
+      return kept.answer;
+    };
+}
+
 function engineIsLocal(docker: Docker): boolean {
   const modem = docker.modem as { socketPath?: unknown; host?: unknown };
   if (typeof modem.socketPath === 'string' && modem.socketPath !== '') return true;

@@ -30,7 +30,13 @@ import { waitForSshHandshake } from './ssh-handshake';
 import { followLaunchOutput, type LaunchOutputFollower } from './launch-output';
 import { demuxBuffer } from './demux-buffer';
 import { followContainerOutput, type FollowOutputOptions } from './follow-output';
-import { diskPlanOf, engineGpuCounter, gpuPlanOf, type EngineInfo } from './engine-plans';
+import {
+  diskPlanOf,
+  engineGpuCounter,
+  gpuPlanOf,
+  rememberedGpuCounter,
+  type EngineInfo,
+} from './engine-plans';
 import { Wakeup } from './wakeup';
 import { resolveSource, type ResolvedSource } from './template-source';
 import { buildVastEnv, envList, freshRunIdentity } from './vast-env';
@@ -126,13 +132,6 @@ export interface LocalRunServiceOptions {
 }
 
 const SSHD_PATHS = ['/usr/sbin/sshd', '/usr/bin/sshd', '/sbin/sshd', '/usr/local/sbin/sshd'];
-const JUPYTER_PATHS = [
-  '/usr/bin/jupyter',
-  '/usr/local/bin/jupyter',
-  '/opt/instance-tools/bin/jupyter',
-  '/venv/main/bin/jupyter',
-  '/opt/conda/bin/jupyter',
-];
 
 /*
  * Ready means /.provisioning is gone. A base-image boot (it has /etc/vast_boot.d) touches /.provisioning
@@ -180,7 +179,6 @@ interface LaunchPlan {
 interface LaunchFacts {
   hasShell: boolean;
   hasSshd: boolean;
-  hasJupyter: boolean;
 }
 
 /** What the readiness wait needs to know of a run. */
@@ -219,6 +217,8 @@ class PortTaken extends Error {
 export class LocalRunService {
   private launchScriptsDirCache: string | null;
   private readonly launchFactsByImage = new Map<string, Promise<LaunchFacts>>();
+  /** The engine machine's GPU count, counted once per 5 minutes rather than at every start. */
+  private readonly gpuCounter = rememberedGpuCounter(5 * 60_000);
   private readonly extraLabels: Record<string, string>;
 
   constructor(
@@ -277,7 +277,7 @@ export class LocalRunService {
 
     progress?.emit('step', { step: 'check' });
     const info = await engineInfo;
-    const gpu = await gpuPlanOf(info, engineGpuCounter(this.docker, imageRef));
+    const gpu = await gpuPlanOf(info, this.gpuCounter(engineGpuCounter(this.docker, imageRef)));
     if (gpu.warning) warn(gpu.warning);
     const disk = diskPlanOf(info, opts.limits?.diskGb);
     if (disk.warning) warn(disk.warning);
@@ -443,7 +443,7 @@ export class LocalRunService {
       });
     }
     try {
-      if (launched) await this.checkLaunchable(container, plan.imageId, opts.mode, imageRef, warn);
+      if (launched) await this.checkLaunchable(container, plan.imageId, opts.mode, imageRef);
       signal.throwIfAborted();
       progress?.emit('step', { step: 'start' });
       // Whole seconds, floored: at or before the engine's own start time, as the readiness check needs.
@@ -481,7 +481,7 @@ export class LocalRunService {
     const imageRef = opts.buildTag ?? source.imageRef;
     const { image } = await this.ensureImage(source, imageRef, opts.build ?? 'if-missing', signal, progress);
     const info = (await this.docker.info()) as EngineInfo;
-    const gpu = await gpuPlanOf(info, engineGpuCounter(this.docker, imageRef));
+    const gpu = await gpuPlanOf(info, this.gpuCounter(engineGpuCounter(this.docker, imageRef)));
     if (gpu.warning) progress?.log(`warning: ${gpu.warning}\n`);
     const planned = await planPorts(
       portRequestsOf(opts, source, image),
@@ -1003,9 +1003,8 @@ export class LocalRunService {
     imageId: string,
     mode: RunMode,
     imageRef: string,
-    warn: (t: string) => void,
   ): Promise<void> {
-    const { hasShell, hasSshd, hasJupyter } = await this.launchFacts(container, imageId);
+    const { hasShell, hasSshd } = await this.launchFacts(container, imageId);
     if (!hasShell) {
       throw new AppError(
         'TEMPLATE_INVALID',
@@ -1020,26 +1019,21 @@ export class LocalRunService {
         { image: imageRef, mode },
       );
     }
-    if (mode === 'jupyter' && !hasJupyter) {
-      warn(
-        `The image ${imageRef} has no jupyter on the usual paths: Vast brings its own Jupyter, a local run cannot, so port 8080 will not answer.`,
-      );
-    }
+    // Jupyter is not looked for here: it may be anywhere on the image's PATH. The launch script looks
+    // there and says so when there is none, which ends the wait with the fix (jupyterFailureOf).
   }
 
   /**
-   * Whether an image has a shell, sshd and jupyter where the launch script looks. Read from the created
+   * Whether an image has a shell and sshd where the launch script looks. Read from the created
    * container's filesystem (each look makes the engine mount it) once per image id: an image never
    * changes, and the next run of it goes straight to the start.
    */
   private launchFacts(container: Docker.Container, imageId: string): Promise<LaunchFacts> {
     let facts = this.launchFactsByImage.get(imageId);
     if (!facts) {
-      facts = Promise.all([
-        anyPathExists(container, ['/bin/sh']),
-        anyPathExists(container, SSHD_PATHS),
-        anyPathExists(container, JUPYTER_PATHS),
-      ]).then(([hasShell, hasSshd, hasJupyter]) => ({ hasShell, hasSshd, hasJupyter }));
+      facts = Promise.all([anyPathExists(container, ['/bin/sh']), anyPathExists(container, SSHD_PATHS)]).then(
+        ([hasShell, hasSshd]) => ({ hasShell, hasSshd }),
+      );
       this.launchFactsByImage.set(imageId, facts);
       // A failed look (the engine went away) is not a fact about the image.
       facts.catch(() => this.launchFactsByImage.delete(imageId));
